@@ -1,0 +1,29 @@
+"""The composition root of the API: one NinjaAPI, each app's router under its own prefix."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from panah.accounts.api import router as accounts_router
+from panah.accounts.auth import API_AUTH
+from panah.core.api import install_error_handlers
+from panah.core.audit_api import router as audit_router
+from panah.geo.api import router as geo_router
+
+api = NinjaAPI(
+    title="Panah API",
+    version="1",
+    description=(
+        "Panah's API. Authenticate with a personal API token (`Authorization: Bearer <token>`) or a browser "
+        "session. Every error is an RFC 9457 problem+json body with a stable `code` and per-field `errors`. "
+        "Lists are paginated with `limit` and `offset`."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("/accounts/", accounts_router, tags=["accounts"])
+api.add_router("/geo/", geo_router, tags=["geography"])
+api.add_router("/audit/", audit_router, tags=["audit"])

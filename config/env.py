@@ -1,0 +1,112 @@
+"""Every environment variable Panah reads, declared once: name, type, default and one line of doc.
+
+Settings modules import the typed values from here; nothing else calls os.environ. `.env.example` lists the
+same names (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    kind: str
+    default: Any
+    doc: str
+    required_in_production: bool
+
+
+REGISTRY: dict[str, Variable] = {}
+
+
+def _parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a boolean: {raw!r}")
+
+
+def _parse_list(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "str": str,
+    "int": int,
+    "bool": _parse_bool,
+    "list": _parse_list,
+}
+
+
+def declare(name: str, kind: str, default: Any, doc: str, *, required_in_production: bool = False) -> Any:
+    """Declare one variable and return its typed value from the environment (or the default)."""
+    if name in REGISTRY:
+        raise RuntimeError(f"environment variable {name} declared twice")
+    REGISTRY[name] = Variable(name, kind, default, doc, required_in_production)
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return _PARSERS[kind](raw)
+    except ValueError as exc:
+        raise RuntimeError(f"environment variable {name}: {exc}") from exc
+
+
+def is_set(name: str) -> bool:
+    return bool(os.environ.get(name, "").strip())
+
+
+VAR_DIR = Path(declare("PANAH_VAR_DIR", "str", str(BASE_DIR / "var"), "Folder for the embedded database, keys and uploads."))
+DATABASE_URL: str = declare(
+    "DATABASE_URL",
+    "str",
+    f"sqlite:///{VAR_DIR / 'panah.sqlite3'}",
+    "Database: embedded SQLite by default, postgres://user:pass@host/db in production.",
+    required_in_production=True,
+)
+SECRET_KEY: str = declare(
+    "SECRET_KEY", "str", "", "Django secret key; generated under PANAH_VAR_DIR outside production.", required_in_production=True
+)
+DEBUG: bool = declare("PANAH_DEBUG", "bool", False, "Django debug pages; never in production.")
+ALLOWED_HOSTS: list[str] = declare(
+    "ALLOWED_HOSTS", "list", ["127.0.0.1", "localhost"], "Host names the app answers to (comma-separated).",
+    required_in_production=True,
+)
+CSRF_TRUSTED_ORIGINS: list[str] = declare(
+    "CSRF_TRUSTED_ORIGINS", "list", [], "Origins (https://host) trusted for form posts behind a proxy."
+)
+DEMO_MODE: bool = declare(
+    "PANAH_DEMO_MODE", "bool", False, "Demo mode: demo users exist and two-factor sign-in is relaxed. Refused in production."
+)
+DEMO_PASSWORD: str = declare("PANAH_DEMO_PASSWORD", "str", "", "Password for the demo users; generated when empty.")
+FIELD_ENCRYPTION_KEYS: list[str] = declare(
+    "PANAH_FIELD_ENCRYPTION_KEYS",
+    "list",
+    [],
+    "Keys for sensitive fields at rest (comma-separated Fernet keys, newest first); generated under PANAH_VAR_DIR outside production.",
+    required_in_production=True,
+)
+LOG_LEVEL: str = declare("PANAH_LOG_LEVEL", "str", "INFO", "Log level of the panah loggers.")
+LOG_FORMAT: str = declare("PANAH_LOG_FORMAT", "str", "json", "Log format: json (one object a line) or console.")
+SESSION_HOURS: int = declare("PANAH_SESSION_HOURS", "int", 8, "A browser session expires this many hours after sign-in.")
+LOCKOUT_ATTEMPTS: int = declare("PANAH_LOCKOUT_ATTEMPTS", "int", 5, "Failed sign-ins in a row before an account is locked.")
+LOCKOUT_MINUTES: int = declare("PANAH_LOCKOUT_MINUTES", "int", 15, "How long a locked account stays locked.")
+TOKEN_DAYS: int = declare("PANAH_TOKEN_DAYS", "int", 90, "Default lifetime of a personal API token, in days.")
+SECURE_SSL_REDIRECT: bool = declare(
+    "PANAH_SECURE_SSL_REDIRECT", "bool", True, "Production: redirect plain HTTP to HTTPS (off when TLS ends elsewhere and says so)."
+)
+PORT: int = declare("PORT", "int", 8000, "Port `make run` serves on.")
+CHROMIUM_PATH: str = declare("PANAH_CHROMIUM", "str", "/usr/bin/chromium", "Chromium used by the browser tests.")
+REQUIRE_BROWSER_TESTS: bool = declare(
+    "PANAH_REQUIRE_BROWSER_TESTS", "bool", False, "Tests: fail instead of skipping when Chromium is missing (set in CI)."
+)
