@@ -6,9 +6,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from panah.accounts.roles import Role
+from panah.core.roles import Role
 from panah.core.classification import Sensitivity
 from panah.core.models import TimeStampedModel
+from panah.geo.models import AdminArea
 
 
 class OrganisationKind(models.TextChoices):
@@ -108,8 +109,7 @@ class RoleAssignment(TimeStampedModel):
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_assignments")
     role = models.CharField(max_length=30, choices=Role.choices)
-    # String reference: accounts stays below geo in the import order; the area is read through the relation.
-    area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(AdminArea, on_delete=models.PROTECT, related_name="+")
     operation = models.ForeignKey(Operation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     starts_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)

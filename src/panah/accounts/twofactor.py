@@ -6,8 +6,8 @@ from typing import Any
 
 from django.conf import settings
 
-from panah.accounts.policy import roles_of
-from panah.accounts.roles import TWO_FACTOR_ROLES
+from panah.core.permissions import roles_of
+from panah.core.roles import TWO_FACTOR_ROLES
 
 
 def required_for(user: Any) -> bool:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from panah.accounts.policy import ScopedRule
-from panah.accounts.roles import Role
+from panah.core.permissions import ScopedRule
+from panah.core.roles import Role
 from panah.core import permissions
 from panah.core.permissions import Perm
 from panah.geo.models import AdminArea, BorderCrossing, Site

@@ -1,4 +1,4 @@
-"""The roles of a mission and its partners. What each role may do is declared by the rules of each app."""
+"""The roles of a mission and its partners: a shared vocabulary. What each role may do is declared by each app's rules."""
 
 from __future__ import annotations
 
