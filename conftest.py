@@ -89,3 +89,20 @@ def area() -> Callable[[str], Any]:
     from panah.geo.models import AdminArea
 
     return lambda pcode: AdminArea.objects.get(pcode=pcode)
+
+
+@pytest.fixture
+def login(client: Any) -> Callable[[Any], Any]:
+    """Sign a user in on the test client, with a verified second factor (as after a real TOTP sign-in)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def sign_in(user: Any) -> Any:
+        client.force_login(user)
+        device, _ = TOTPDevice.objects.get_or_create(user=user, defaults={"name": "test", "confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return sign_in

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from panah.accounts.api import router as accounts_router
 from panah.accounts.auth import API_AUTH
-from panah.core.api import install_error_handlers
+from panah.core.api import PanahAPI, install_error_handlers
 from panah.core.audit_api import router as audit_router
 from panah.geo.api import router as geo_router
 
-api = NinjaAPI(
+api = PanahAPI(
     title="Panah API",
     version="1",
     description=(

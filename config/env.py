@@ -105,6 +105,9 @@ TOKEN_DAYS: int = declare("PANAH_TOKEN_DAYS", "int", 90, "Default lifetime of a 
 SECURE_SSL_REDIRECT: bool = declare(
     "PANAH_SECURE_SSL_REDIRECT", "bool", True, "Production: redirect plain HTTP to HTTPS (off when TLS ends elsewhere and says so)."
 )
+SOURCE_URL: str = declare(
+    "PANAH_SOURCE_URL", "str", "", "Where users get the source of this deployment (AGPL); shown on the About page."
+)
 PORT: int = declare("PORT", "int", 8000, "Port `make run` serves on.")
 CHROMIUM_PATH: str = declare("PANAH_CHROMIUM", "str", "/usr/bin/chromium", "Chromium used by the browser tests.")
 REQUIRE_BROWSER_TESTS: bool = declare(

@@ -1,7 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from config.api import api
 from panah.accounts import views as account_views
+from panah.core.api import api_not_found
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -10,4 +11,6 @@ urlpatterns = [
     path("audit/", include("panah.core.audit_urls")),
     path("", include("panah.core.urls")),
     path("api/", api.urls),
+    # Anything else under /api/ answers in the API's own error shape, not with an HTML page.
+    re_path(r"^api/", api_not_found),
 ]

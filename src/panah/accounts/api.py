@@ -1,12 +1,12 @@
 """Accounts API: who am I, the user directory, role grants and revocations, personal tokens."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja's paginate() cannot resolve string annotations like Query[...].
 
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from panah.accounts import selectors, services, twofactor
 from panah.core.permissions import roles_of
@@ -22,6 +22,7 @@ from panah.accounts.schemas import (
     UserOut,
 )
 from panah.core.errors import ApplicationError, FieldError, invalid
+from panah.core.pagination import Pagination
 from panah.core.schemas import ERRORS
 from panah.geo import selectors as geo_selectors
 
@@ -42,7 +43,12 @@ def me(request: HttpRequest) -> Any:
         for s in selectors.my_scope(user=user)  # type: ignore[arg-type]
     ]
     return {
-        **UserOut.from_orm(user).dict(),
+        "id": user.pk,
+        "username": user.get_username(),
+        "first_name": user.first_name,  # type: ignore[union-attr]
+        "last_name": user.last_name,  # type: ignore[union-attr]
+        "organisation": user.organisation.short_name if user.organisation else None,  # type: ignore[union-attr]
+        "preferred_language": user.preferred_language,  # type: ignore[union-attr]
         "roles": sorted(roles_of(user)),
         "scope": scope,
         "two_factor_required": twofactor.required_for(user),
@@ -50,13 +56,13 @@ def me(request: HttpRequest) -> Any:
 
 
 @router.get("/organisations", response={200: list[OrganisationOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def organisations(request: HttpRequest) -> Any:
     return selectors.organisation_list(actor=request.user)
 
 
 @router.get("/users", response={200: list[UserOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def users(request: HttpRequest, filters: Query[UserFilters]) -> Any:
     return selectors.user_list(actor=request.user, **filters.dict())
 

@@ -59,7 +59,13 @@ class UserOut(Schema):
         return org.short_name if org else None
 
 
-class MeOut(UserOut):
+class MeOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    organisation: str | None
+    preferred_language: str
     roles: list[str]
     scope: list[dict[str, str | None]]
     two_factor_required: bool

@@ -72,6 +72,20 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(500, "server_error", "Something went wrong on our side; the error was logged.")
 
 
+class PanahAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document says what is really sent: errors are application/problem+json."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        document = super().get_openapi_schema(*args, **kwargs)
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if str(status)[0] in "45" and "application/json" in content:
+                        content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+        return document
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, _validation)
     api.add_exception_handler(ApplicationError, _application)
@@ -81,3 +95,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, _not_found)
     api.add_exception_handler(PermissionDenied, _forbidden)
     api.add_exception_handler(Exception, _server_error)
+
+
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    return problem(404, "not_found", "No such API endpoint.")

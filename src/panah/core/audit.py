@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -42,9 +43,25 @@ class Action:
     VERIFY = "audit.verify"
 
 
+def _portable(value: Any) -> Any:
+    # PostgreSQL's jsonb keeps numbers as `numeric`: 1e+16 comes back as 10000000000000000, -0.0 as 0.0, and NaN is
+    # refused. Floats are put into the form both databases give back, or a stored event would fail verification.
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return str(value)
+        if value == 0:
+            return 0.0
+        return int(value) if abs(value) >= 1e16 else value  # floats this large are whole numbers
+    if isinstance(value, dict):
+        return {k: _portable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_portable(v) for v in value]
+    return value
+
+
 def _jsonable(value: Any) -> Any:
     """Make a value exactly what a JSON column gives back, so the hash of a stored event can be recomputed."""
-    return json.loads(json.dumps(value, default=str, sort_keys=True))
+    return _portable(json.loads(json.dumps(value, default=str, sort_keys=True)))
 
 
 def _canonical(event: AuditEvent) -> bytes:

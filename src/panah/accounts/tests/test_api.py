@@ -138,7 +138,7 @@ def test_other_users_token_looks_missing(client, make_user):
     response = client.delete(f"/api/accounts/tokens/{issued.token.pk}", **_bearer(other))
 
     assert response.status_code == 404
-    assert response.json()["title"] == "No such token."
+    assert response.json()["title"] == "No such api token."
 
 
 def test_session_api_requires_second_factor_for_sensitive_roles(client, make_user):

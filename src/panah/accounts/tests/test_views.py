@@ -69,6 +69,8 @@ def test_sensitive_role_must_enrol_totp_before_any_page(client, make_user):
     page = client.get("/accounts/2fa/")
     device = TOTPDevice.objects.get(user=user)
     wrong = client.post("/accounts/2fa/", {"code": "000000" if _code(device) != "000000" else "111111"})
+    device.refresh_from_db()
+    device.throttle_reset()  # django-otp makes a caller wait after a failure; the test does not sleep
     right = client.post("/accounts/2fa/", {"code": _code(device)})
 
     assert blocked.status_code == 302 and blocked["Location"] == "/accounts/2fa/"
@@ -118,10 +120,10 @@ def test_tokens_page_issues_and_shows_secret_once(client, make_user):
     assert b'id="new-token"' not in again.content
 
 
-def test_admin_grants_and_revokes_on_user_page(client, make_user):
+def test_admin_grants_and_revokes_on_user_page(client, login, make_user):
     admin = make_user("admin")
     subject = make_user()
-    client.force_login(admin)
+    login(admin)
 
     granted = client.post(f"/accounts/users/{subject.pk}/", {"role": "cash", "area_pcode": "PK7", "reason": "x"})
     assignment = RoleAssignment.objects.get(user=subject)
@@ -133,8 +135,8 @@ def test_admin_grants_and_revokes_on_user_page(client, make_user):
     assert assignment.revoked_by == admin
 
 
-def test_grant_form_with_unknown_pcode_shows_field_error(client, make_user):
-    client.force_login(make_user("admin"))
+def test_grant_form_with_unknown_pcode_shows_field_error(client, login, make_user):
+    login(make_user("admin"))
     subject = make_user()
 
     response = client.post(f"/accounts/users/{subject.pk}/", {"role": "cash", "area_pcode": "PK000"})
@@ -152,8 +154,8 @@ def test_users_pages_look_missing_to_other_roles(client, make_user):
     assert client.get(f"/accounts/users/{subject.pk}/").status_code == 404
 
 
-def test_navigation_follows_roles(client, make_user):
-    client.force_login(make_user("auditor"))
+def test_navigation_follows_roles(client, login, make_user):
+    login(make_user("auditor"))
     auditor_page = client.get("/").content.decode()
     client.force_login(make_user("enumerator", "PK707"))
     enumerator_page = client.get("/").content.decode()

@@ -28,13 +28,13 @@ SQLITE_UNGUARD = "DROP TRIGGER IF EXISTS core_auditevent_no_update;"
 def guard(apps, schema_editor):
     sql = {"postgresql": PG_GUARD, "sqlite": SQLITE_GUARD}.get(schema_editor.connection.vendor)
     if sql:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 def unguard(apps, schema_editor):
     sql = {"postgresql": PG_UNGUARD, "sqlite": SQLITE_UNGUARD}.get(schema_editor.connection.vendor)
     if sql:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 def create_head(apps, schema_editor):

@@ -1,0 +1,89 @@
+"""The one policy: deny by default, area scopes cover descendants, expired or revoked grants give nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from panah.accounts.models import RoleAssignment
+from panah.core.errors import ApplicationError
+from panah.core.models import TimeStampedModel
+from panah.core.permissions import Perm, can, get_visible, visible_to
+from panah.geo.models import Site
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sites(area):
+    return {
+        "hyderabad": Site.objects.create(name="Hyderabad camp", kind="camp", admin_area=area("PK707")),
+        "quetta": Site.objects.create(name="Quetta settlement", kind="informal_settlement", admin_area=area("PK222")),
+    }
+
+
+def test_province_grant_covers_its_districts_only(make_user, sites):
+    user = make_user("site-manager", "PK7")
+
+    assert list(visible_to(user, Site.objects.all())) == [sites["hyderabad"]]
+    assert can(user, Perm.VIEW, sites["hyderabad"])
+    assert not can(user, Perm.VIEW, sites["quetta"])
+
+
+def test_country_grant_covers_everything(make_user, sites):
+    user = make_user("im", "PK")
+
+    assert visible_to(user, Site.objects.all()).count() == 2
+
+
+def test_role_without_the_right_sees_nothing(make_user, sites):
+    user = make_user("readmission", "PK")
+
+    assert visible_to(user, Site.objects.all()).count() == 0
+    assert not can(user, Perm.VIEW, sites["hyderabad"])
+
+
+def test_out_of_scope_and_missing_raise_the_same_error(make_user, sites):
+    user = make_user("site-manager", "PK7")
+
+    with pytest.raises(ApplicationError) as outside:
+        get_visible(user, Site.objects.all(), pk=sites["quetta"].pk)
+    with pytest.raises(ApplicationError) as missing:
+        get_visible(user, Site.objects.all(), pk=10**9)
+
+    assert (outside.value.status, outside.value.message) == (missing.value.status, missing.value.message)
+
+
+def test_anonymous_inactive_expired_and_revoked_see_nothing(make_user, sites):
+    inactive = make_user("im", "PK")
+    inactive.is_active = False
+    expired = make_user("im", "PK", expires_in=timedelta(seconds=-5))
+    revoked = make_user("im", "PK")
+    from django.utils import timezone
+
+    RoleAssignment.objects.filter(user=revoked).update(revoked_at=timezone.now())
+
+    for user in (AnonymousUser(), inactive, expired, revoked):
+        assert visible_to(user, Site.objects.all()).count() == 0
+
+
+def test_unregistered_model_is_denied_by_default(make_user):
+    class Unruled(TimeStampedModel):
+        class Meta:
+            app_label = "core"
+            managed = False
+
+    user = make_user("admin", "PK")
+
+    assert not can(user, Perm.VIEW, Unruled)
+    assert visible_to(user, Unruled.objects.all()).query.is_empty()
+
+
+def test_several_grants_combine(make_user, area, sites):
+    user = make_user("site-manager", "PK7")
+    RoleAssignment.objects.create(user=user, role="site-manager", area=area("PK2"))
+    user = type(user).objects.get(pk=user.pk)
+
+    assert visible_to(user, Site.objects.all()).count() == 2
