@@ -31,7 +31,7 @@ def _no_network_outside_loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[No
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
-    yield
+    return
 
 
 @pytest.fixture
@@ -46,7 +46,9 @@ def organisation(db: Any) -> Any:
 def other_organisation(db: Any) -> Any:
     from panah.accounts.models import Organisation
 
-    org, _ = Organisation.objects.get_or_create(short_name="NRC", defaults={"name": "Norwegian Refugee Council", "kind": "ingo"})
+    org, _ = Organisation.objects.get_or_create(
+        short_name="NRC", defaults={"name": "Norwegian Refugee Council", "kind": "ingo"}
+    )
     return org
 
 

@@ -66,7 +66,9 @@ def is_set(name: str) -> bool:
     return bool(os.environ.get(name, "").strip())
 
 
-VAR_DIR = Path(declare("PANAH_VAR_DIR", "str", str(BASE_DIR / "var"), "Folder for the embedded database, keys and uploads."))
+VAR_DIR = Path(
+    declare("PANAH_VAR_DIR", "str", str(BASE_DIR / "var"), "Folder for the embedded database, keys and uploads.")
+)
 DATABASE_URL: str = declare(
     "DATABASE_URL",
     "str",
@@ -75,35 +77,52 @@ DATABASE_URL: str = declare(
     required_in_production=True,
 )
 SECRET_KEY: str = declare(
-    "SECRET_KEY", "str", "", "Django secret key; generated under PANAH_VAR_DIR outside production.", required_in_production=True
+    "SECRET_KEY",
+    "str",
+    "",
+    "Django secret key; generated under PANAH_VAR_DIR outside production.",
+    required_in_production=True,
 )
 DEBUG: bool = declare("PANAH_DEBUG", "bool", False, "Django debug pages; never in production.")
 ALLOWED_HOSTS: list[str] = declare(
-    "ALLOWED_HOSTS", "list", ["127.0.0.1", "localhost"], "Host names the app answers to (comma-separated).",
+    "ALLOWED_HOSTS",
+    "list",
+    ["127.0.0.1", "localhost"],
+    "Host names the app answers to (comma-separated).",
     required_in_production=True,
 )
 CSRF_TRUSTED_ORIGINS: list[str] = declare(
     "CSRF_TRUSTED_ORIGINS", "list", [], "Origins (https://host) trusted for form posts behind a proxy."
 )
 DEMO_MODE: bool = declare(
-    "PANAH_DEMO_MODE", "bool", False, "Demo mode: demo users exist and two-factor sign-in is relaxed. Refused in production."
+    "PANAH_DEMO_MODE",
+    "bool",
+    False,
+    "Demo mode: demo users exist and two-factor sign-in is relaxed. Refused in production.",
 )
 DEMO_PASSWORD: str = declare("PANAH_DEMO_PASSWORD", "str", "", "Password for the demo users; generated when empty.")
 FIELD_ENCRYPTION_KEYS: list[str] = declare(
     "PANAH_FIELD_ENCRYPTION_KEYS",
     "list",
     [],
-    "Keys for sensitive fields at rest (comma-separated Fernet keys, newest first); generated under PANAH_VAR_DIR outside production.",
+    "Fernet keys for sensitive fields at rest, newest first, comma-separated; generated under var/ outside production.",
     required_in_production=True,
 )
 LOG_LEVEL: str = declare("PANAH_LOG_LEVEL", "str", "INFO", "Log level of the panah loggers.")
 LOG_FORMAT: str = declare("PANAH_LOG_FORMAT", "str", "json", "Log format: json (one object a line) or console.")
-SESSION_HOURS: int = declare("PANAH_SESSION_HOURS", "int", 8, "A browser session expires this many hours after sign-in.")
-LOCKOUT_ATTEMPTS: int = declare("PANAH_LOCKOUT_ATTEMPTS", "int", 5, "Failed sign-ins in a row before an account is locked.")
+SESSION_HOURS: int = declare(
+    "PANAH_SESSION_HOURS", "int", 8, "A browser session expires this many hours after sign-in."
+)
+LOCKOUT_ATTEMPTS: int = declare(
+    "PANAH_LOCKOUT_ATTEMPTS", "int", 5, "Failed sign-ins in a row before an account is locked."
+)
 LOCKOUT_MINUTES: int = declare("PANAH_LOCKOUT_MINUTES", "int", 15, "How long a locked account stays locked.")
 TOKEN_DAYS: int = declare("PANAH_TOKEN_DAYS", "int", 90, "Default lifetime of a personal API token, in days.")
 SECURE_SSL_REDIRECT: bool = declare(
-    "PANAH_SECURE_SSL_REDIRECT", "bool", True, "Production: redirect plain HTTP to HTTPS (off when TLS ends elsewhere and says so)."
+    "PANAH_SECURE_SSL_REDIRECT",
+    "bool",
+    True,
+    "Production: redirect plain HTTP to HTTPS (off when TLS ends elsewhere and says so).",
 )
 SOURCE_URL: str = declare(
     "PANAH_SOURCE_URL", "str", "", "Where users get the source of this deployment (AGPL); shown on the About page."
@@ -111,5 +130,8 @@ SOURCE_URL: str = declare(
 PORT: int = declare("PORT", "int", 8000, "Port `make run` serves on.")
 CHROMIUM_PATH: str = declare("PANAH_CHROMIUM", "str", "/usr/bin/chromium", "Chromium used by the browser tests.")
 REQUIRE_BROWSER_TESTS: bool = declare(
-    "PANAH_REQUIRE_BROWSER_TESTS", "bool", False, "Tests: fail instead of skipping when Chromium is missing (set in CI)."
+    "PANAH_REQUIRE_BROWSER_TESTS",
+    "bool",
+    False,
+    "Tests: fail instead of skipping when Chromium is missing (set in CI).",
 )

@@ -21,8 +21,18 @@ pytestmark = pytest.mark.django_db
 
 ALL_ROLES = [r.value for r in Role]
 SITE_VIEWERS = {
-    "admin", "im", "enumerator", "site-manager", "registration", "cash", "pipeline", "caseworker",
-    "case-supervisor", "cfm", "partner-viewer", "auditor",
+    "admin",
+    "im",
+    "enumerator",
+    "site-manager",
+    "registration",
+    "cash",
+    "pipeline",
+    "caseworker",
+    "case-supervisor",
+    "cfm",
+    "partner-viewer",
+    "auditor",
 }
 SITE_EDITORS = {"admin", "im", "site-manager"}
 DIRECTORY_READERS = {"admin", "auditor", "dpo"}
@@ -106,14 +116,21 @@ ENDPOINTS = [
     Endpoint("crossing detail", "get", lambda w, s, c: "/api/geo/crossings/torkham", _reference),
     Endpoint("site list", "get", lambda w, s, c: "/api/geo/sites", _site_list),
     Endpoint("site detail", "get", lambda w, s, c: f"/api/geo/sites/{_site(w, s, c)}", _site_view),
-    Endpoint("site update", "patch", lambda w, s, c: f"/api/geo/sites/{_site(w, s, c)}", _site_edit, {"name": "Renamed site"}),
+    Endpoint(
+        "site update", "patch", lambda w, s, c: f"/api/geo/sites/{_site(w, s, c)}", _site_edit, {"name": "Renamed site"}
+    ),
     Endpoint("user list", "get", lambda w, s, c: "/api/accounts/users", _directory_list),
     Endpoint("user detail", "get", lambda w, s, c: f"/api/accounts/users/{w.colleague.pk}", _directory),
     Endpoint("user roles", "get", lambda w, s, c: f"/api/accounts/users/{w.colleague.pk}/role-assignments", _directory),
     Endpoint("audit list", "get", lambda w, s, c: "/api/audit/events", _site_list),
     Endpoint("audit detail", "get", lambda w, s, c: f"/api/audit/events/{w.event_id}", _audit),
     Endpoint("my tokens", "get", lambda w, s, c: "/api/accounts/tokens", _own_token),
-    Endpoint("colleague token revoke", "delete", lambda w, s, c: f"/api/accounts/tokens/{w.colleague_token_id}", _colleague_token_delete),
+    Endpoint(
+        "colleague token revoke",
+        "delete",
+        lambda w, s, c: f"/api/accounts/tokens/{w.colleague_token_id}",
+        _colleague_token_delete,
+    ),
 ]
 
 
@@ -123,7 +140,7 @@ def world(make_user, area, organisation) -> World:
     token = account_services.token_create(actor=colleague, name="colleague's")
     event = audit.record(actor=colleague, action="test.event", object_type="test", object_id="1")
     return World(
-        site_in=Site.objects.create(name="Sukkur camp", kind="camp", admin_area=area("PK719")),
+        site_in=Site.objects.create(name="Nawabshah camp", kind="camp", admin_area=area("PK719")),
         site_out=Site.objects.create(name="Quetta settlement", kind="informal_settlement", admin_area=area("PK222")),
         colleague=colleague,
         colleague_token_id=token.token.pk,
@@ -148,7 +165,11 @@ def test_access(client, make_user, other_organisation, world, endpoint, role, si
     kwargs: dict[str, Any] = {"content_type": "application/json"} if endpoint.body is not None else {}
     path = endpoint.path(world, situation, None)
 
-    response = getattr(client, endpoint.method)(path, endpoint.body, **kwargs, **headers) if endpoint.body else getattr(client, endpoint.method)(path, **headers)
+    response = (
+        getattr(client, endpoint.method)(path, endpoint.body, **kwargs, **headers)
+        if endpoint.body
+        else getattr(client, endpoint.method)(path, **headers)
+    )
 
     assert response.status_code == expected, response.content[:300]
     if expected >= 400:
@@ -164,7 +185,7 @@ def test_lists_and_counts_hold_only_what_is_in_scope(client, make_user, world, r
     names = {item["name"] for item in body["items"]}
 
     if role in SITE_VIEWERS:
-        assert names == {"Sukkur camp"}
+        assert names == {"Nawabshah camp"}
         assert body["count"] == 1
     else:
         assert names == set()

@@ -10,7 +10,9 @@ missing = sorted(name for name, var in env.REGISTRY.items() if var.required_in_p
 if missing:
     raise ImproperlyConfigured(f"production settings need these environment variables: {', '.join(missing)}")
 if env.DEMO_MODE:
-    raise ImproperlyConfigured("PANAH_DEMO_MODE is refused in production: demo users and relaxed sign-in are for demos only")
+    raise ImproperlyConfigured(
+        "PANAH_DEMO_MODE is refused in production: demo users and relaxed sign-in are for demos only"
+    )
 if env.DEBUG:
     raise ImproperlyConfigured("PANAH_DEBUG is refused in production")
 if env.DATABASE_URL.startswith("sqlite"):

@@ -5,11 +5,10 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from panah.accounts import selectors, services, twofactor
-from panah.core.permissions import roles_of
 from panah.accounts.schemas import (
     GrantIn,
     GrantOut,
@@ -23,6 +22,7 @@ from panah.accounts.schemas import (
 )
 from panah.core.errors import ApplicationError, FieldError, invalid
 from panah.core.pagination import Pagination
+from panah.core.permissions import roles_of
 from panah.core.schemas import ERRORS
 from panah.geo import selectors as geo_selectors
 
@@ -84,10 +84,15 @@ def grant(request: HttpRequest, payload: GrantIn) -> Any:
     area = _area_for_grant(request.user, payload.area_pcode)
     operation = _operation_for_grant(request.user, payload.operation_code)
     assignment = services.role_grant(
-        actor=request.user, user=user, role=payload.role, area=area, operation=operation,
-        expires_at=payload.expires_at, reason=payload.reason,
+        actor=request.user,
+        user=user,
+        role=payload.role,
+        area=area,
+        operation=operation,
+        expires_at=payload.expires_at,
+        reason=payload.reason,
     )
-    return 201, assignment
+    return Status(201, assignment)
 
 
 @router.post("/role-assignments/{assignment_id}/revoke", response={200: GrantOut, **ERRORS}, summary="Revoke a role")
@@ -104,21 +109,23 @@ def token_list(request: HttpRequest) -> Any:
 @router.post("/tokens", response={201: IssuedTokenOut, **ERRORS}, summary="Issue a personal API token")
 def token_create(request: HttpRequest, payload: TokenIn) -> Any:
     issued = services.token_create(actor=request.user, name=payload.name, days=payload.days)  # type: ignore[arg-type]
-    return 201, {**TokenOut.from_orm(issued.token).dict(), "token": issued.secret}
+    return Status(201, {**TokenOut.from_orm(issued.token).dict(), "token": issued.secret})
 
 
 @router.delete("/tokens/{token_id}", response={204: None, **ERRORS}, summary="Revoke one of my tokens")
 def token_revoke(request: HttpRequest, token_id: int) -> Any:
     token = selectors.token_get(actor=request.user, token_id=token_id)
     services.token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
-    return 204, None
+    return Status(204, None)
 
 
 def _area_for_grant(actor: Any, pcode: str) -> Any:
     try:
         return geo_selectors.area_get(actor=actor, pcode=pcode)
     except ApplicationError:
-        raise invalid("Unknown admin area.", FieldError("area_pcode", f"No admin area has the P-code {pcode!r}.")) from None
+        raise invalid(
+            "Unknown admin area.", FieldError("area_pcode", f"No admin area has the P-code {pcode!r}.")
+        ) from None
 
 
 def _operation_for_grant(actor: Any, code: str | None) -> Any:

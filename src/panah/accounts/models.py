@@ -6,9 +6,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from panah.core.roles import Role
 from panah.core.classification import Sensitivity
 from panah.core.models import TimeStampedModel
+from panah.core.roles import Role
 from panah.geo.models import AdminArea
 
 
@@ -44,7 +44,9 @@ class Organisation(TimeStampedModel):
 
 
 class User(AbstractUser):
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
     preferred_language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     failed_logins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)

@@ -12,6 +12,7 @@ from panah.core.models import AuditEvent
 from panah.core.permissions import Grant, Perm, has_role
 from panah.core.roles import Role
 
+
 def _load_grants(user: Any) -> list[Grant]:
     rows = RoleAssignment.objects.active().filter(user=user).select_related("area")
     return [Grant(r.role, r.area.path, r.area.pcode, r.operation_id) for r in rows]

@@ -69,8 +69,20 @@ class ScopeLine:
 
 def my_scope(*, user: User) -> list[ScopeLine]:
     """What the signed-in user holds right now: roles, areas, operations and expiry."""
-    rows = RoleAssignment.objects.active().filter(user=user).select_related("area", "operation").order_by("role", "area__pcode")
+    rows = (
+        RoleAssignment.objects.active()
+        .filter(user=user)
+        .select_related("area", "operation")
+        .order_by("role", "area__pcode")
+    )
     return [
-        ScopeLine(r.role, str(r.get_role_display()), r.area.pcode, r.area.name, r.operation.name if r.operation else None, r.expires_at)
+        ScopeLine(
+            r.role,
+            str(r.get_role_display()),
+            r.area.pcode,
+            r.area.name,
+            r.operation.name if r.operation else None,
+            r.expires_at,
+        )
         for r in rows
     ]

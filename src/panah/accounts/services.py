@@ -14,11 +14,10 @@ from django.utils import timezone
 
 from panah.accounts import tokens
 from panah.accounts.models import ApiToken, Operation, Organisation, RoleAssignment, User
-from panah.core.permissions import forget_grants
-from panah.core.roles import Role
 from panah.core import audit
 from panah.core.errors import ApplicationError, FieldError, forbidden, invalid, not_found
-from panah.core.permissions import Perm, can
+from panah.core.permissions import Perm, can, forget_grants
+from panah.core.roles import Role
 
 SIGN_IN_REFUSED = "Wrong username or password, or the account is locked after repeated failures. Try again later."
 
@@ -65,7 +64,12 @@ def user_create(
             user.set_unusable_password()
         user.save()
         fields = ["username", "organisation", "email", "first_name", "last_name", "preferred_language"]
-        audit.record(actor=actor, action=audit.Action.CREATE, obj=user, changes=audit.diff(User, {}, audit.snapshot(user, fields)))
+        audit.record(
+            actor=actor,
+            action=audit.Action.CREATE,
+            obj=user,
+            changes=audit.diff(User, {}, audit.snapshot(user, fields)),
+        )
     return user
 
 
@@ -79,7 +83,12 @@ def user_set_language(*, user: User, language: str) -> None:
         before = audit.snapshot(user, ["preferred_language"])
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
-        audit.record(actor=user, action=audit.Action.UPDATE, obj=user, changes=audit.diff(User, before, {"preferred_language": language}))
+        audit.record(
+            actor=user,
+            action=audit.Action.UPDATE,
+            obj=user,
+            changes=audit.diff(User, before, {"preferred_language": language}),
+        )
 
 
 def role_grant(
@@ -179,7 +188,10 @@ def token_create(*, actor: User, name: str, days: int | None = None, owner: User
             expires_at=timezone.now() + timedelta(days=days),
         )
         audit.record(
-            actor=actor, action=audit.Action.TOKEN_CREATE, obj=token, metadata={"owner_id": owner.pk, "name": token.name, "days": days}
+            actor=actor,
+            action=audit.Action.TOKEN_CREATE,
+            obj=token,
+            metadata={"owner_id": owner.pk, "name": token.name, "days": days},
         )
     return IssuedToken(token=token, secret=full)
 
@@ -227,18 +239,28 @@ def sign_in(*, request: Any, username: str, password: str) -> User:
     with transaction.atomic():
         User.objects.filter(pk=authenticated.pk).update(failed_logins=0, locked_until=None)
         audit.record(actor=authenticated, action=audit.Action.LOGIN, obj=authenticated)
-    return authenticated  # type: ignore[return-value]
+    return authenticated
 
 
 def _record_failure(user: User | None, now: datetime) -> None:
     with transaction.atomic():
         if user is None:
             # The typed name is not kept: people type passwords into the username field.
-            audit.record(actor=None, action=audit.Action.LOGIN_FAILED, object_type="accounts.user", metadata={"reason": "unknown user"})
+            audit.record(
+                actor=None,
+                action=audit.Action.LOGIN_FAILED,
+                object_type="accounts.user",
+                metadata={"reason": "unknown user"},
+            )
             return
         User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
         user.refresh_from_db(fields=["failed_logins"])
-        audit.record(actor=None, action=audit.Action.LOGIN_FAILED, obj=user, metadata={"reason": "wrong password", "failures": user.failed_logins})
+        audit.record(
+            actor=None,
+            action=audit.Action.LOGIN_FAILED,
+            obj=user,
+            metadata={"reason": "wrong password", "failures": user.failed_logins},
+        )
         if user.failed_logins >= settings.PANAH_LOCKOUT_ATTEMPTS:
             until = now + timedelta(minutes=settings.PANAH_LOCKOUT_MINUTES)
             User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)

@@ -14,7 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from panah.accounts import selectors, services, twofactor
-from panah.accounts.forms import GrantForm, LanguageForm, RevokeForm, SignInForm, TokenForm, TwoFactorForm, add_application_error
+from panah.accounts.forms import (
+    GrantForm,
+    LanguageForm,
+    RevokeForm,
+    SignInForm,
+    TokenForm,
+    TwoFactorForm,
+    add_application_error,
+)
+from panah.accounts.models import RoleAssignment, User
 from panah.core.errors import ApplicationError
 from panah.core.permissions import Perm, can
 from panah.core.roles import Role
@@ -22,7 +31,9 @@ from panah.geo import selectors as geo_selectors
 
 
 def _safe_next(request: HttpRequest, target: str | None, default: str = "/") -> str:
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -47,7 +58,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.sign_out_record(user=request.user)  # type: ignore[arg-type]
+        services.sign_out_record(user=request.user)
     logout(request)
     return redirect("accounts:login")
 
@@ -77,7 +88,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = form.cleaned_data["language"]
     response = redirect(_safe_next(request, form.cleaned_data.get("next")))
     if request.user.is_authenticated:
-        services.user_set_language(user=request.user, language=language)  # type: ignore[arg-type]
+        services.user_set_language(user=request.user, language=language)
     response.set_cookie("django_language", language, samesite="Lax", secure=request.is_secure(), httponly=True)
     return response
 
@@ -85,8 +96,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     scope = selectors.my_scope(user=request.user)  # type: ignore[arg-type]
-    return render(request, "accounts/home.html", {"scope": scope, "nav_active": "home",
-                                                  "two_factor_required": twofactor.required_for(request.user)})
+    return render(
+        request,
+        "accounts/home.html",
+        {"scope": scope, "nav_active": "home", "two_factor_required": twofactor.required_for(request.user)},
+    )
 
 
 @login_required
@@ -118,14 +132,21 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @login_required
 def users(request: HttpRequest) -> HttpResponse:
-    from panah.accounts.models import User
-
     if not can(request.user, Perm.VIEW, User):
         raise Http404
     q, org, role = (request.GET.get(k, "")[:100] for k in ("q", "organisation", "role"))
-    page = Paginator(selectors.user_list(actor=request.user, q=q, organisation=org, role=role), 50).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q, "organisation": org, "role": role, "roles": Role.choices,
-               "organisations": selectors.organisation_list(actor=request.user), "nav_active": "users"}
+    page = Paginator(selectors.user_list(actor=request.user, q=q, organisation=org, role=role), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "q": q,
+        "organisation": org,
+        "role": role,
+        "roles": Role.choices,
+        "organisations": selectors.organisation_list(actor=request.user),
+        "nav_active": "users",
+    }
     return render(request, "accounts/users.html", context)
 
 
@@ -138,17 +159,14 @@ def _user_or_404(request: HttpRequest, user_id: int):  # type: ignore[no-untyped
 
 @login_required
 def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
-    from panah.accounts.models import RoleAssignment
-
     subject = _user_or_404(request, user_id)
     form = GrantForm(request.POST or None)
     if request.method == "POST":
         if not can(request.user, Perm.ADMINISTER, RoleAssignment):
             raise Http404
-        if form.is_valid():
-            if _grant_from_form(request, subject, form):
-                messages.success(request, _("Role granted."))
-                return redirect("accounts:user_detail", user_id=subject.pk)
+        if form.is_valid() and _grant_from_form(request, subject, form):
+            messages.success(request, _("Role granted."))
+            return redirect("accounts:user_detail", user_id=subject.pk)
     context = {
         "subject": subject,
         "assignments": selectors.assignment_list(actor=request.user, user=subject),
@@ -160,7 +178,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(request, "accounts/user_detail.html", context, status=422 if form.errors else 200)
 
 
-def _grant_from_form(request: HttpRequest, subject: object, form: GrantForm) -> bool:
+def _grant_from_form(request: HttpRequest, subject: User, form: GrantForm) -> bool:
     data = form.cleaned_data
     try:
         area = geo_selectors.area_get(actor=request.user, pcode=data["area_pcode"].strip())
@@ -174,8 +192,15 @@ def _grant_from_form(request: HttpRequest, subject: object, form: GrantForm) -> 
             form.add_error("operation_code", _("No operation has this code."))
             return False
     try:
-        services.role_grant(actor=request.user, user=subject, role=data["role"], area=area, operation=operation,  # type: ignore[arg-type]
-                            expires_at=data["expires_at"], reason=data["reason"])
+        services.role_grant(
+            actor=request.user,
+            user=subject,
+            role=data["role"],
+            area=area,
+            operation=operation,
+            expires_at=data["expires_at"],
+            reason=data["reason"],
+        )
     except ApplicationError as error:
         add_application_error(form, error, {"area": "area_pcode"})
         return False

@@ -35,39 +35,44 @@ def problem(
 
 def _field_name(loc: Any) -> str:
     # ninja locations look like ("body", "payload", "name") or ("query", "level"): keep what a client sent.
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form", "cookie", "payload", "filters")]
+    parts = [
+        str(p) for p in loc if p not in ("body", "query", "path", "header", "form", "cookie", "payload", "filters")
+    ]
     return ".".join(parts) or "request"
 
 
-def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = [FieldError(_field_name(e.get("loc", ())), str(e.get("msg", "invalid")), str(e.get("type", "invalid"))) for e in exc.errors]
+def _validation(request: HttpRequest, exc: Any) -> HttpResponse:
+    errors = [
+        FieldError(_field_name(e.get("loc", ())), str(e.get("msg", "invalid")), str(e.get("type", "invalid")))
+        for e in exc.errors
+    ]
     return problem(422, "invalid", "The request has invalid fields.", errors=errors)
 
 
-def _application(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+def _application(request: HttpRequest, exc: Any) -> HttpResponse:
     return problem(exc.status, exc.code, exc.message, errors=exc.errors, details=exc.details)
 
 
-def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+def _http(request: HttpRequest, exc: Any) -> HttpResponse:
     codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
     return problem(exc.status_code, codes.get(exc.status_code, "error"), str(exc.message))
 
 
-def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
     response = problem(401, "unauthenticated", "Sign in, or send a valid API token.")
     response["WWW-Authenticate"] = 'Bearer realm="panah"'
     return response
 
 
-def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
     return problem(403, "forbidden", "You are not allowed to do this.")
 
 
-def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _not_found(request: HttpRequest, exc: Any) -> HttpResponse:
     return problem(404, "not_found", "No such record.")
 
 
-def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _server_error(request: HttpRequest, exc: Any) -> HttpResponse:
     logger.exception("unhandled error in API", extra={"event": "api.error"})
     return problem(500, "server_error", "Something went wrong on our side; the error was logged.")
 

@@ -38,8 +38,8 @@ class Action:
     LOGOUT = "logout"
     GRANT = "permission.grant"
     REVOKE = "permission.revoke"
-    TOKEN_CREATE = "token.create"
-    TOKEN_REVOKE = "token.revoke"
+    TOKEN_CREATE = "token.create"  # noqa: S105 (an action name, not a secret)
+    TOKEN_REVOKE = "token.revoke"  # noqa: S105
     VERIFY = "audit.verify"
 
 
@@ -185,7 +185,9 @@ def verify(*, batch_size: int = 5000) -> VerifyResult:
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
         result.checked += 1
         if event.prev_hash != expected_prev:
-            result.problems.append(f"event {event.pk}: does not follow the event before it (missing or reordered events)")
+            result.problems.append(
+                f"event {event.pk}: does not follow the event before it (missing or reordered events)"
+            )
         if compute_hash(event) != event.hash:
             result.problems.append(f"event {event.pk}: content does not match its hash (altered)")
         expected_prev = event.hash

@@ -12,7 +12,7 @@ class RequestContext:
     client_ip: str = ""
 
 
-_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("panah_request", default=RequestContext())
+_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("panah_request", default=RequestContext())  # noqa: B039 (frozen)
 
 
 def current() -> RequestContext:

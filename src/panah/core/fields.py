@@ -50,7 +50,7 @@ def blind_index(value: str, *, purpose: str) -> str:
     return hmac.new(key, value.strip().casefold().encode(), hashlib.sha256).hexdigest()
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     """A text field stored encrypted; reads give the clear text back to Python code only."""
 
     def get_prep_value(self, value: Any) -> Any:

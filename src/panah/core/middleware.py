@@ -4,6 +4,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from panah.core import context
@@ -20,10 +21,26 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        token = context.bind(context.RequestContext(request_id=request_id, client_ip=request.META.get("REMOTE_ADDR", "")))
+        token = context.bind(
+            context.RequestContext(request_id=request_id, client_ip=request.META.get("REMOTE_ADDR", ""))
+        )
         try:
             response = self.get_response(request)
         finally:
             context.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends the Content-Security-Policy from settings on every response that does not set its own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
         return response

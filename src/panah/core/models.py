@@ -64,3 +64,6 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64)
 
     data_classification = {"last_event_id": Sensitivity.INTERNAL, "last_hash": Sensitivity.INTERNAL}
+
+    def __str__(self) -> str:
+        return f"audit chain head at event {self.last_event_id}"

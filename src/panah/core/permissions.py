@@ -79,8 +79,8 @@ def get_visible(user: Any, queryset: models.QuerySet[M], action: str = Perm.VIEW
     """One object the user may see; a missing object and one outside scope raise the same not-found error."""
     try:
         return visible_to(user, queryset, action).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise not_found(queryset.model._meta.verbose_name) from None
+    except (queryset.model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
+        raise not_found(str(queryset.model._meta.verbose_name)) from None
 
 
 class PublicToMembers:
@@ -120,7 +120,7 @@ def grants_of(user: Any) -> tuple[Grant, ...]:
     if cached is None:
         cached = tuple(_grant_provider(user))
         setattr(user, _CACHE_ATTR, cached)
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def forget_grants(user: Any) -> None:
@@ -168,13 +168,17 @@ class ScopedRule:
             area = self._value(obj, self.area)
             if area is None or not area.path.startswith(grant.area_path):
                 return False
-        if self.operation is not None and grant.operation_id is not None:
-            if self._value(obj, f"{self.operation}_id") != grant.operation_id:
-                return False
-        if self.organisation is not None and grant.role not in CROSS_ORGANISATION_ROLES:
-            if self._value(obj, f"{self.organisation}_id") != user.organisation_id:
-                return False
-        return True
+        if (
+            self.operation is not None
+            and grant.operation_id is not None
+            and self._value(obj, f"{self.operation}_id") != grant.operation_id
+        ):
+            return False
+        return not (
+            self.organisation is not None
+            and grant.role not in CROSS_ORGANISATION_ROLES
+            and self._value(obj, f"{self.organisation}_id") != user.organisation_id
+        )
 
     def can(self, user: Any, action: str, obj: Any) -> bool:
         grants = self._grants(user, action)

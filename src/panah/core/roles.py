@@ -1,4 +1,4 @@
-"""The roles of a mission and its partners: a shared vocabulary. What each role may do is declared by each app's rules."""
+"""The roles of a mission and its partners: a shared vocabulary. Each app's rules say what a role may do."""
 
 from __future__ import annotations
 

@@ -89,7 +89,9 @@ def seed_demo() -> SeedReport:
     for short, name, kind, country in ORGANISATIONS:
         org = Organisation.objects.filter(short_name=short).first()
         if org is None:
-            org = account_services.organisation_create(actor=None, short_name=short, name=name, kind=kind, country=country)
+            org = account_services.organisation_create(
+                actor=None, short_name=short, name=name, kind=kind, country=country
+            )
             report.created.append(f"organisation {short}")
         orgs[short] = org
     for code, name, started in OPERATIONS:
@@ -102,8 +104,12 @@ def seed_demo() -> SeedReport:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = account_services.user_create(
-                actor=None, username=username, organisation=orgs[org_short], password=password,
-                first_name="Demo", last_name=str(Role(role).label),
+                actor=None,
+                username=username,
+                organisation=orgs[org_short],
+                password=password,
+                first_name="Demo",
+                last_name=str(Role(role).label),
             )
             report.created.append(f"user {username}")
         for pcode in pcodes:

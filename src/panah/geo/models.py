@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
 
 from panah.core.classification import Sensitivity
@@ -28,7 +29,14 @@ class AdminAreaQuerySet(models.QuerySet["AdminArea"]):
         q = query.strip()
         if not q:
             return self
-        return self.filter(models.Q(pcode__iexact=q) | models.Q(pcode__istartswith=q) | models.Q(search_name__contains=normalise(q)))
+        needle = normalise(q)
+        # People write "DI Khan" as often as "D. I. Khan": also match with the spaces taken out on both sides.
+        compact = Replace(models.F("search_name"), models.Value(" "), models.Value(""))
+        return self.alias(compact_name=compact).filter(
+            models.Q(pcode__istartswith=q)
+            | models.Q(search_name__contains=needle)
+            | models.Q(compact_name__contains=needle.replace(" ", ""))
+        )
 
 
 class AdminArea(TimeStampedModel):
@@ -120,7 +128,9 @@ class Site(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90), name="site_latitude_range"),
-            models.CheckConstraint(condition=models.Q(longitude__gte=-180, longitude__lte=180), name="site_longitude_range"),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180), name="site_longitude_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -151,6 +161,10 @@ class BorderCrossing(TimeStampedModel):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     coord_status = models.CharField(max_length=30, choices=CoordinateStatus.choices)
+    # Where the point comes from, or why it is only an estimate: shown beside the coordinates.
+    coord_source = models.TextField(blank=True)
+    # How the district was assigned (verified by point-in-polygon, or from general knowledge).
+    admin_note = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
     sources = models.TextField(blank=True)
 
@@ -165,6 +179,8 @@ class BorderCrossing(TimeStampedModel):
         "latitude": Sensitivity.PUBLIC,
         "longitude": Sensitivity.PUBLIC,
         "coord_status": Sensitivity.PUBLIC,
+        "coord_source": Sensitivity.PUBLIC,
+        "admin_note": Sensitivity.PUBLIC,
         "note": Sensitivity.PUBLIC,
         "sources": Sensitivity.PUBLIC,
     }
@@ -176,8 +192,13 @@ class BorderCrossing(TimeStampedModel):
         return self.name
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.search_name = normalise(f"{self.name} {self.alt_names}")
+        self.search_name = self.search_text(self.name, self.alt_names)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @staticmethod
+    def search_text(name: str, alt_names: str) -> str:
+        # Bulk loads skip save(): they call this so both paths index a crossing the same way.
+        return normalise(f"{name} {alt_names}")
 
     @property
     def coordinates_trusted(self) -> bool:

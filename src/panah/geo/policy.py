@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from panah.core.permissions import ScopedRule
-from panah.core.roles import Role
 from panah.core import permissions
-from panah.core.permissions import Perm
+from panah.core.permissions import Perm, ScopedRule
+from panah.core.roles import Role
 from panah.geo.models import AdminArea, BorderCrossing, Site
 
 # Locations of Afghan settlements and camps have been used to find people for arrest: only roles that work with

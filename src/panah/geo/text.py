@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_PUNCT = re.compile(r"[\s.\-_'’`,/()]+")
+# U+2019 is the apostrophe word processors type; ";" separates alternative names of a crossing.
+_PUNCT = re.compile(r"[\s.\-_'\u2019`,;:/()]+")
 
 
 def normalise(text: str) -> str:

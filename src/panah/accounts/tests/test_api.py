@@ -70,7 +70,10 @@ def test_grant_with_bad_field_is_422_naming_it(client, make_user, payload, field
     subject = make_user()
 
     response = client.post(
-        "/api/accounts/role-assignments", {"user_id": subject.pk, **payload}, content_type="application/json", **_bearer(admin)
+        "/api/accounts/role-assignments",
+        {"user_id": subject.pk, **payload},
+        content_type="application/json",
+        **_bearer(admin),
     )
 
     assert response.status_code == 422
@@ -84,8 +87,10 @@ def test_grant_by_non_admin_is_refused_and_nothing_changes(client, make_user):
     subject = make_user()
 
     response = client.post(
-        "/api/accounts/role-assignments", {"user_id": subject.pk, "role": "im", "area_pcode": "PK"},
-        content_type="application/json", **_bearer(im),
+        "/api/accounts/role-assignments",
+        {"user_id": subject.pk, "role": "im", "area_pcode": "PK"},
+        content_type="application/json",
+        **_bearer(im),
     )
 
     # The im officer may not see the user directory: the subject looks like a user that does not exist.
@@ -99,8 +104,10 @@ def test_revoke_over_api(client, make_user):
     assignment = RoleAssignment.objects.get(user=subject)
 
     response = client.post(
-        f"/api/accounts/role-assignments/{assignment.pk}/revoke", {"reason": "contract ended"},
-        content_type="application/json", **_bearer(admin),
+        f"/api/accounts/role-assignments/{assignment.pk}/revoke",
+        {"reason": "contract ended"},
+        content_type="application/json",
+        **_bearer(admin),
     )
 
     assert response.status_code == 200

@@ -31,7 +31,12 @@ def test_role_grant_writes_assignment_and_audit_event(make_user, area):
     assert event.actor_id == admin.pk
     assert event.object_id == str(assignment.pk)
     assert event.metadata == {
-        "user_id": subject.pk, "role": "im", "area": "PK7", "operation": None, "expires_at": None, "reason": "Sindh IM"
+        "user_id": subject.pk,
+        "role": "im",
+        "area": "PK7",
+        "operation": None,
+        "expires_at": None,
+        "reason": "Sindh IM",
     }
 
 
@@ -52,7 +57,9 @@ def test_role_grant_rejects_past_expiry_and_unknown_role(make_user, area):
     subject = make_user()
 
     with pytest.raises(ApplicationError) as exc:
-        services.role_grant(actor=admin, user=subject, role="wizard", area=area("PK"), expires_at=timezone.now() - timedelta(days=1))
+        services.role_grant(
+            actor=admin, user=subject, role="wizard", area=area("PK"), expires_at=timezone.now() - timedelta(days=1)
+        )
 
     assert exc.value.status == 422
     assert sorted(e.field for e in exc.value.errors) == ["expires_at", "role"]

@@ -73,9 +73,11 @@ def test_sensitive_role_must_enrol_totp_before_any_page(client, make_user):
     device.throttle_reset()  # django-otp makes a caller wait after a failure; the test does not sleep
     right = client.post("/accounts/2fa/", {"code": _code(device)})
 
-    assert blocked.status_code == 302 and blocked["Location"] == "/accounts/2fa/"
+    assert blocked.status_code == 302
+    assert blocked["Location"] == "/accounts/2fa/"
     assert b"<svg" in page.content
-    assert wrong.status_code == 200 and b"not right" in wrong.content
+    assert wrong.status_code == 200
+    assert b"not right" in wrong.content
     assert right.status_code == 302
     assert client.get("/").status_code == 200
     device.refresh_from_db()
@@ -116,7 +118,8 @@ def test_tokens_page_issues_and_shows_secret_once(client, make_user):
     issued = client.post("/accounts/tokens/", {"name": "script", "days": "30"})
     again = client.get("/accounts/tokens/")
 
-    assert b"pnh_" in issued.content and b'id="new-token"' in issued.content
+    assert b"pnh_" in issued.content
+    assert b'id="new-token"' in issued.content
     assert b'id="new-token"' not in again.content
 
 

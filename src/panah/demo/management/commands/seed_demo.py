@@ -15,9 +15,13 @@ class Command(BaseCommand):
         if not settings.PANAH_DEMO_MODE:
             raise CommandError("demo data is only created with PANAH_DEMO_MODE=1")
         report = seed_demo()
-        self.stdout.write(f"demo data: {len(report.created)} objects created" if report.changed else "demo data: nothing to do")
+        self.stdout.write(
+            f"demo data: {len(report.created)} objects created" if report.changed else "demo data: nothing to do"
+        )
         if report.password:
-            self.stdout.write(self.style.WARNING(
-                f"Demo users (demo-admin, demo-im, demo-enumerator, demo-psea, …) have the password: {report.password}\n"
-                f"It is kept in {settings.VAR_DIR / 'demo_password'}."
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Demo users (demo-admin, demo-im, demo-psea, …) have the password: {report.password}\n"
+                    f"It is kept in {settings.VAR_DIR / 'demo_password'}."
+                )
+            )

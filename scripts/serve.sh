@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Serve Panah on 127.0.0.1:$PORT with its background worker; Ctrl-C stops both (`make run` calls this).
+#
+# The web server is gunicorn, not `manage.py runserver`: it is the server production runs (config.wsgi), it
+# serves the collected static files through whitenoise exactly as deployed (compressed, hashed names), and it is
+# not the development server Django warns against. Without autoreload: `make run` is for using Panah; while
+# editing code, run `manage.py runserver` yourself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+port="${PORT:-8000}"
+bin=.venv/bin
+pids=()
+
+stop_all() {
+    trap - INT TERM EXIT
+    for pid in "${pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    wait "${pids[@]}" 2>/dev/null || true
+}
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+trap stop_all EXIT
+
+# Tasks (imports, exports, notifications) are queued in the database; this process runs them.
+"$bin/python" manage.py db_worker --no-reload --queue-name '*' &
+pids+=($!)
+
+# Two processes for two cores; threads keep one slow request (an export) from holding up the others. No control
+# socket: it would live in ~/.gunicorn and clash between two checkouts served at once.
+"$bin/gunicorn" config.wsgi \
+    --bind "127.0.0.1:$port" \
+    --workers 2 --threads 4 \
+    --access-logfile - \
+    --graceful-timeout 10 \
+    --no-control-socket &
+pids+=($!)
+
+echo "Panah is serving on http://127.0.0.1:$port/ with a background worker. Ctrl-C stops both."
+
+# Whichever stops first (a crash, a port already taken), stop the other: a web server without its worker
+# would queue tasks that never run.
+set +e
+wait -n "${pids[@]}"
+status=$?
+set -e
+stop_all
+exit "$status"
