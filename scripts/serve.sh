@@ -28,11 +28,13 @@ trap stop_all EXIT
 pids+=($!)
 
 # Two processes for two cores; threads keep one slow request (an export) from holding up the others. No control
-# socket: it would live in ~/.gunicorn and clash between two checkouts served at once.
+# socket: it would live in ~/.gunicorn and clash between two checkouts served at once. The access log has the path
+# without its query string (%(U)s): a search box can carry a person's name, and logs hold no personal data.
 "$bin/gunicorn" config.wsgi \
     --bind "127.0.0.1:$port" \
     --workers 2 --threads 4 \
     --access-logfile - \
+    --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss request_id=%({x-request-id}o)s' \
     --graceful-timeout 10 \
     --no-control-socket &
 pids+=($!)

@@ -18,6 +18,21 @@ from config.wsgi import application
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Any:
+    """Requests go through the real WSGI handler, whose request_finished signal closes a database connection
+    that is not in autocommit mode, which is exactly the state of a test's transaction on PostgreSQL. Django's
+    own test client unhooks the same signal for the same reason."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def admin_token(make_user: Any) -> str:
     from panah.accounts import services
