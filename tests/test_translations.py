@@ -18,7 +18,7 @@ def _entries() -> dict[str, str]:
     entries: dict[str, str] = {}
     current: dict[str, str] = {}
     key = ""
-    for line in (LOCALE / "django.po").read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*(LOCALE / "django.po").read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
             if current.get("msgid"):
                 entries[current["msgid"]] = current.get("msgstr", current.get("msgstr[0]", ""))
