@@ -54,7 +54,7 @@ def declare(name: str, kind: str, default: Any, doc: str, *, required_in_product
         raise RuntimeError(f"environment variable {name} declared twice")
     REGISTRY[name] = Variable(name, kind, default, doc, required_in_production)
     raw = os.environ.get(name)
-    if raw is None:
+    if raw is None or not raw.strip():  # set but empty counts as unset (DATABASE_URL= make test)
         return default
     try:
         return _PARSERS[kind](raw)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sites(area):
     return {
-        "hyderabad": Site.objects.create(name="Hyderabad camp", kind="camp", admin_area=area("PK707")),
+        "jacobabad": Site.objects.create(name="Jacobabad camp", kind="camp", admin_area=area("PK707")),
         "quetta": Site.objects.create(name="Quetta settlement", kind="informal_settlement", admin_area=area("PK222")),
     }
 
@@ -27,8 +27,8 @@ def sites(area):
 def test_province_grant_covers_its_districts_only(make_user, sites):
     user = make_user("site-manager", "PK7")
 
-    assert list(visible_to(user, Site.objects.all())) == [sites["hyderabad"]]
-    assert can(user, Perm.VIEW, sites["hyderabad"])
+    assert list(visible_to(user, Site.objects.all())) == [sites["jacobabad"]]
+    assert can(user, Perm.VIEW, sites["jacobabad"])
     assert not can(user, Perm.VIEW, sites["quetta"])
 
 
@@ -42,7 +42,7 @@ def test_role_without_the_right_sees_nothing(make_user, sites):
     user = make_user("readmission", "PK")
 
     assert visible_to(user, Site.objects.all()).count() == 0
-    assert not can(user, Perm.VIEW, sites["hyderabad"])
+    assert not can(user, Perm.VIEW, sites["jacobabad"])
 
 
 def test_out_of_scope_and_missing_raise_the_same_error(make_user, sites):

@@ -11,12 +11,17 @@ from django_tasks_db.models import DBTaskResult
 from panah.core.audit_tasks import verify_audit_chain
 from panah.core.models import AuditEvent
 
-pytestmark = pytest.mark.django_db
+# Committed transactions, as in production: the worker closes and reopens connections between tasks, which a test
+# wrapped in one transaction would not survive on PostgreSQL.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 def test_enqueued_task_waits_in_the_database_until_a_worker_runs_it(settings, make_user):
+    from panah.geo.services import reference_load
+
+    reference_load()  # transactional tests start from empty tables
     settings.TASKS = DATABASE_TASKS
     auditor = make_user("auditor")
 

@@ -158,7 +158,7 @@ def diff(model: type[models.Model], before: Mapping[str, Any], after: Mapping[st
     changes: dict[str, list[Any]] = {}
     for name in sorted(set(before) | set(after)):
         old, new = before.get(name), after.get(name)
-        if old == new:
+        if old == new or (old in (None, "") and new in (None, "")):
             continue
         if is_masked_in_audit(model, name):
             changes[name] = [MASK if old not in (None, "") else old, MASK if new not in (None, "") else new]

@@ -16,6 +16,7 @@ from panah.accounts import services as account_services
 from panah.accounts.models import Operation, Organisation, RoleAssignment, User
 from panah.core.roles import Role
 from panah.geo import selectors as geo_selectors
+from panah.geo import services as geo_services
 
 ORGANISATIONS = [
     ("IOM", "International Organization for Migration – Pakistan", "mission", "PK"),
@@ -40,7 +41,7 @@ OPERATIONS = [
 DEMO_USERS: list[tuple[str, str, list[str]]] = [
     (Role.SYSTEM_ADMIN, "IOM", ["PK"]),
     (Role.IM_OFFICER, "IOM", ["PK"]),
-    (Role.ENUMERATOR, "IOM", ["PK707"]),  # Hyderabad district, Sindh
+    (Role.ENUMERATOR, "IOM", ["PK707"]),  # Jacobabad district, Sindh, hit hard by the 2022 floods
     (Role.REGISTRATION_OFFICER, "IOM", ["PK7", "PK2"]),
     (Role.CASH_OFFICER, "IOM", ["PK7"]),
     (Role.PIPELINE_OFFICER, "IOM", ["PK"]),
@@ -54,6 +55,20 @@ DEMO_USERS: list[tuple[str, str, list[str]]] = [
     (Role.VERIFICATION_OFFICER, "MOI", ["PK"]),
     (Role.PARTNER_VIEWER, "NRC", ["PK2"]),
     (Role.AUDITOR, "IOM", ["PK"]),
+]
+
+
+# (name, kind, district P-code, offset from the district's label point in degrees): places of the kind a mission
+# tracks. The names are made up except the long-standing refugee villages, whose names are public.
+DEMO_SITES: list[tuple[str, str, str, tuple[float, float]]] = [
+    ("Sukkur Flood Relief Camp", "camp", "PK723", (0.02, -0.03)),
+    ("Dadu Tent City", "camp", "PK703", (-0.05, 0.04)),
+    ("Jacobabad Government High School", "collective_centre", "PK707", (0.01, 0.01)),
+    ("Khairpur Roadside Settlement", "informal_settlement", "PK711", (0.03, 0.05)),
+    ("Jaffarabad Relief Camp", "camp", "PK207", (-0.02, 0.02)),
+    ("Kuchlak Afghan Settlement", "informal_settlement", "PK226", (0.08, 0.01)),
+    ("Panian Refugee Village", "refugee_village", "PK511", (0.0, -0.04)),
+    ("Azakhel Refugee Village", "refugee_village", "PK526", (0.02, 0.03)),
 ]
 
 
@@ -117,6 +132,19 @@ def seed_demo() -> SeedReport:
             if not RoleAssignment.objects.active().filter(user=user, role=role, area=area).exists():
                 account_services.role_grant(actor=None, user=user, role=role, area=area, reason="demo data")
                 report.created.append(f"grant {username} {role} {pcode}")
+    _seed_sites(report, actor=User.objects.get(username=f"demo-{Role.SYSTEM_ADMIN}"))
     if generated:
         report.password = password
     return report
+
+
+def _seed_sites(report: SeedReport, *, actor: User) -> None:
+    existing = set(geo_selectors.site_list(actor=actor).values_list("name", flat=True))
+    for name, kind, pcode, (dlat, dlon) in DEMO_SITES:
+        if name in existing:
+            continue
+        district = geo_selectors.area_by_pcode(pcode)
+        lat = round(district.centroid_lat + dlat, 5) if district.centroid_lat is not None else None
+        lon = round(district.centroid_lon + dlon, 5) if district.centroid_lon is not None else None
+        geo_services.site_create(actor=actor, name=name, kind=kind, admin_area=district, latitude=lat, longitude=lon)
+        report.created.append(f"site {name}")

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+
+from panah.accounts.models import Organisation, RoleAssignment, User
+from panah.core.roles import Role
+from panah.demo.seed import DEMO_SITES, DEMO_USERS, ORGANISATIONS, seed_demo
+from panah.geo.models import Site
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _demo(settings, tmp_path):
+    settings.PANAH_DEMO_MODE = True
+    settings.PANAH_DEMO_PASSWORD = ""
+    settings.VAR_DIR = tmp_path
+
+
+def test_seed_creates_one_user_per_role_scoped_and_is_idempotent(settings):
+    first = seed_demo()
+    second = seed_demo()
+
+    assert {u.username for u in User.objects.filter(username__startswith="demo-")} == {f"demo-{r}" for r in Role.values}
+    assert Organisation.objects.count() == len(ORGANISATIONS)
+    assert RoleAssignment.objects.count() == sum(len(areas) for _, _, areas in DEMO_USERS)
+    assert Site.objects.count() == len(DEMO_SITES)
+    assert first.password is not None
+    assert (settings.VAR_DIR / "demo_password").read_text().strip() == first.password
+    assert second.created == []
+    assert second.password is None
+
+
+def test_demo_users_sign_in_with_the_kept_password(client):
+    report = seed_demo()
+
+    response = client.post("/accounts/login/", {"username": "demo-enumerator", "password": report.password})
+
+    assert response.status_code == 302
+
+
+def test_enumerator_is_scoped_to_jacobabad():
+    seed_demo()
+
+    grant = RoleAssignment.objects.get(user__username="demo-enumerator")
+
+    assert (grant.role, grant.area.pcode, grant.area.name) == ("enumerator", "PK707", "Jacobabad")
+
+
+def test_seed_refuses_outside_demo_mode(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.PANAH_DEMO_MODE = False
+
+    with pytest.raises(CommandError, match="PANAH_DEMO_MODE"):
+        call_command("seed_demo")
+    assert not User.objects.filter(username__startswith="demo-").exists()
