@@ -87,3 +87,29 @@ def test_several_grants_combine(make_user, area, sites):
     user = type(user).objects.get(pk=user.pk)
 
     assert visible_to(user, Site.objects.all()).count() == 2
+
+
+def test_reading_a_record_marked_audit_reads_is_on_the_trail(make_user):
+    from panah.accounts.models import User
+    from panah.core.models import AuditEvent
+
+    admin = make_user("admin")
+    subject = make_user("im")
+
+    get_visible(admin, User.objects.all(), pk=subject.pk)
+
+    reads = AuditEvent.objects.filter(action="read", object_type="accounts.user", object_id=str(subject.pk))
+    assert [(e.actor_id, e.object_id) for e in reads] == [(admin.pk, str(subject.pk))]
+
+
+def test_a_refused_read_leaves_no_read_event(make_user):
+    from panah.accounts.models import User
+    from panah.core.models import AuditEvent
+
+    im = make_user("im")
+    subject = make_user("cash")
+
+    with pytest.raises(ApplicationError):
+        get_visible(im, User.objects.all(), pk=subject.pk)
+
+    assert not AuditEvent.objects.filter(action="read").exists()

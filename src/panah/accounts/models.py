@@ -44,6 +44,9 @@ class Organisation(TimeStampedModel):
 
 
 class User(AbstractUser):
+    # Staff records hold names and contact details of aid workers, which armed groups have used to target them.
+    audit_reads = True
+
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )

@@ -24,6 +24,7 @@ from panah.accounts.forms import (
     add_application_error,
 )
 from panah.accounts.models import RoleAssignment, User
+from panah.core.audit_selectors import event_list
 from panah.core.errors import ApplicationError
 from panah.core.permissions import Perm, can
 from panah.core.roles import Role
@@ -145,6 +146,8 @@ def users(request: HttpRequest) -> HttpResponse:
         "role": role,
         "roles": Role.choices,
         "organisations": selectors.organisation_list(actor=request.user),
+        # Grants and revocations, newest first, for administrators and auditors (empty for anyone else).
+        "role_changes": event_list(actor=request.user, object_type="accounts.roleassignment")[:15],
         "nav_active": "users",
     }
     return render(request, "accounts/users.html", context)

@@ -78,9 +78,16 @@ def visible_to(user: Any, queryset: models.QuerySet[M], action: str = Perm.VIEW)
 def get_visible(user: Any, queryset: models.QuerySet[M], action: str = Perm.VIEW, **lookup: Any) -> M:
     """One object the user may see; a missing object and one outside scope raise the same not-found error."""
     try:
-        return visible_to(user, queryset, action).get(**lookup)
+        obj = visible_to(user, queryset, action).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
         raise not_found(str(queryset.model._meta.verbose_name)) from None
+    if getattr(queryset.model, "audit_reads", False) and obj.pk != getattr(user, "pk", None):
+        # Records with sensitive content say so with `audit_reads = True`: every read by someone else is on the
+        # trail, written before the record is handed out.
+        from panah.core import audit
+
+        audit.record(actor=user, action=audit.Action.READ, obj=obj)
+    return obj
 
 
 class PublicToMembers:

@@ -167,3 +167,19 @@ def test_navigation_follows_roles(client, login, make_user):
     assert 'data-nav="audit"' not in enumerator_page
     assert 'data-nav="users"' not in enumerator_page
     assert 'data-nav="sites"' in enumerator_page
+
+
+def test_users_page_shows_recent_grants_and_revocations_to_administrators(client, login, make_user, area):
+    from panah.accounts import services
+
+    admin = make_user("admin")
+    subject = make_user()
+    assignment = services.role_grant(actor=admin, user=subject, role="cash", area=area("PK7"), reason="Sindh cash")
+    services.role_revoke(actor=admin, assignment=assignment, reason="programme closed")
+    login(admin)
+
+    page = client.get("/accounts/users/").content.decode()
+
+    assert 'id="role-changes"' in page
+    assert "Sindh cash" in page
+    assert "programme closed" in page
