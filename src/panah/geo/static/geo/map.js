@@ -40,7 +40,9 @@
     // No prefix: Leaflet's default links to an outside site; the credits shown are those of the data on the map.
     L.control.attribution({ position: side("bottomright"), prefix: false }).addTo(map);
     map.fitBounds(PAKISTAN);
-    var control = L.control.layers({}, {}, { position: side("topright"), collapsed: el.dataset.geoMap !== "boundaries" });
+    // On a phone the open layer list would hide half the map: it folds into its button there.
+    var narrow = window.matchMedia("(max-width: 640px)").matches;
+    var control = L.control.layers({}, {}, { position: side("topright"), collapsed: narrow || el.dataset.geoMap !== "boundaries" });
     control.addTo(map);
     var none = L.layerGroup().addTo(map);
     control.addBaseLayer(none, el.dataset.labelNoBase);
@@ -102,7 +104,8 @@
 
   function addLegend(map) {
     var source = document.getElementById("map-legend");
-    if (!source) { return; }
+    // On a phone the legend stays below the map, where the page already shows it, instead of covering the map.
+    if (!source || window.matchMedia("(max-width: 640px)").matches) { return; }
     var legend = L.control({ position: side("bottomleft") });
     legend.onAdd = function () { L.DomEvent.disableClickPropagation(source); return source; };
     legend.addTo(map);
