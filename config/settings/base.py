@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "panah.core",
     "panah.geo",
     "panah.accounts",
+    "panah.intake",
+    "panah.dtm",
     "panah.demo",
 ]
 

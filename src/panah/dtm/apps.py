@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class DtmConfig(AppConfig):
+    name = "panah.dtm"
+    label = "dtm"
+    verbose_name = "Displacement tracking"
+
+    def ready(self) -> None:
+        from panah.dtm import policy
+
+        policy.register_rules()
