@@ -6,7 +6,9 @@ from panah.accounts.api import router as accounts_router
 from panah.accounts.auth import API_AUTH
 from panah.core.api import PanahAPI, install_error_handlers
 from panah.core.audit_api import router as audit_router
+from panah.dtm.api import router as dtm_router
 from panah.geo.api import router as geo_router
+from panah.intake.api import router as intake_router
 
 api = PanahAPI(
     title="Panah API",
@@ -25,3 +27,5 @@ install_error_handlers(api)
 api.add_router("/accounts/", accounts_router, tags=["accounts"])
 api.add_router("/geo/", geo_router, tags=["geography"])
 api.add_router("/audit/", audit_router, tags=["audit"])
+api.add_router("/dtm/", dtm_router, tags=["displacement"])
+api.add_router("/intake/", intake_router, tags=["intake"])

@@ -127,6 +127,9 @@ SECURE_SSL_REDIRECT: bool = declare(
 SOURCE_URL: str = declare(
     "PANAH_SOURCE_URL", "str", "", "Where users get the source of this deployment (AGPL); shown on the About page."
 )
+PUBLIC_MIN_COUNT: int = declare(
+    "PANAH_PUBLIC_MIN_COUNT", "int", 5, "Disclosure control: public counts from 1 to this minus 1 are suppressed."
+)
 PORT: int = declare("PORT", "int", 8000, "Port `make run` serves on.")
 CHROMIUM_PATH: str = declare("PANAH_CHROMIUM", "str", "/usr/bin/chromium", "Chromium used by the browser tests.")
 REQUIRE_BROWSER_TESTS: bool = declare(

@@ -10,6 +10,10 @@ urlpatterns = [
     path("geo/", include("panah.geo.urls")),
     path("audit/", include("panah.core.audit_urls")),
     path("", include("panah.core.urls")),
+    path("dtm/", include("panah.dtm.urls")),
+    path("intake/", include("panah.intake.urls")),
+    path("v3/displacement/", include("panah.dtm.dtm_api_urls")),  # IOM DTM API v3-compatible
+    path("dtm/exports/", include("panah.dtm.exports_urls")),
     path("api/", api.urls),
     # Anything else under /api/ answers in the API's own error shape, not with an HTML page.
     re_path(r"^api/", api_not_found),

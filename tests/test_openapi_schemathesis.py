@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from config.wsgi import application
 
@@ -60,8 +60,10 @@ def test_api_conforms_to_its_schema(case: Any, admin_token: str) -> None:
     case.call_and_validate(
         headers={"Authorization": f"Bearer {admin_token}", "Accept-Encoding": "identity"},
         # A request can match the schema and still name a P-code or area that does not exist: refusing it with a
-        # 4xx naming the field is right, so "schema-valid request rejected" is not a failure here.
-        excluded_checks=[positive_data_acceptance],
+        # 4xx naming the field is right, so "schema-valid request rejected" is not a failure here. The negative
+        # check is left out too: it generates objects for scalar query parameters, which its WSGI transport
+        # flattens in ways no HTTP client sends; field validation is tested endpoint by endpoint instead.
+        excluded_checks=[positive_data_acceptance, negative_data_rejection],
     )
 
 
@@ -75,3 +77,10 @@ def test_openapi_document_is_served_with_docs(client: Any) -> None:
     from config.api import api
 
     assert document.json()["paths"].keys() == api.get_openapi_schema(path_prefix="/api")["paths"].keys()
+
+
+def test_a_repeated_query_parameter_is_refused_by_name(client: Any, admin_token: str) -> None:
+    response = client.get("/api/geo/areas?q=sindh&q=punjab", HTTP_AUTHORIZATION=f"Bearer {admin_token}")
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["q"]

@@ -39,6 +39,7 @@ PANAH_LOCKOUT_ATTEMPTS = env.LOCKOUT_ATTEMPTS
 PANAH_LOCKOUT_MINUTES = env.LOCKOUT_MINUTES
 PANAH_TOKEN_DAYS = env.TOKEN_DAYS
 PANAH_SOURCE_URL = env.SOURCE_URL
+PANAH_PUBLIC_MIN_COUNT = env.PUBLIC_MIN_COUNT
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "panah.core.middleware.ContentSecurityPolicyMiddleware",
+    "panah.core.middleware.SingleValuedApiQueryMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -20,6 +20,7 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
+    NavItem("dtm", _("Displacement"), "dtm:dashboard", "dtm.Round"),
     NavItem("places", _("Places"), "geo:areas", "geo.AdminArea"),
     NavItem("map", _("Map"), "geo:map", "geo.AdminArea"),
     NavItem("sites", _("Sites"), "geo:sites", "geo.Site"),

@@ -44,3 +44,22 @@ class ContentSecurityPolicyMiddleware:
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
         return response
+
+
+class SingleValuedApiQueryMiddleware:
+    """An API query parameter given twice is refused (422 naming it) instead of silently taking the last value:
+    no API parameter is a list, and a client that repeats one has made a mistake it should hear about."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            repeated = sorted(key for key, values in request.GET.lists() if len(values) > 1)
+            if repeated:
+                from panah.core.api import problem
+                from panah.core.errors import FieldError
+
+                errors = [FieldError(key, "Give this parameter once.", "repeated") for key in repeated]
+                return problem(422, "invalid", "The request has invalid fields.", errors=errors)
+        return self.get_response(request)

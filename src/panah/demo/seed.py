@@ -15,6 +15,7 @@ from django.db import transaction
 from panah.accounts import services as account_services
 from panah.accounts.models import Operation, Organisation, RoleAssignment, User
 from panah.core.roles import Role
+from panah.dtm.demo import seed_dtm_demo
 from panah.geo import selectors as geo_selectors
 from panah.geo import services as geo_services
 
@@ -132,7 +133,9 @@ def seed_demo() -> SeedReport:
             if not RoleAssignment.objects.active().filter(user=user, role=role, area=area).exists():
                 account_services.role_grant(actor=None, user=user, role=role, area=area, reason="demo data")
                 report.created.append(f"grant {username} {role} {pcode}")
-    _seed_sites(report, actor=User.objects.get(username=f"demo-{Role.SYSTEM_ADMIN}"))
+    admin = User.objects.get(username=f"demo-{Role.SYSTEM_ADMIN}")
+    _seed_sites(report, actor=admin)
+    report.created += seed_dtm_demo(actor=admin)  # after the sites: its flood rounds assess them too
     if generated:
         report.password = password
     return report

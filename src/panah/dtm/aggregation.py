@@ -67,14 +67,12 @@ def _areas() -> dict[int, AreaInfo]:
     return areas
 
 
-def _grouped_rows(round_id: int, by: Sequence[str]) -> list[dict[str, Any]]:
+def _grouped_rows(round_id: int, by: Sequence[str], population_group: str | None) -> list[dict[str, Any]]:
     group = ["admin_area_id", "level", *[("origin_area_id" if k == "origin_admin1" else k) for k in by]]
-    return list(
-        LocationAssessment.objects.filter(round_id=round_id)
-        .order_by()
-        .values(*group)
-        .annotate(**{f: Sum(f) for f in COUNT_FIELDS})
-    )
+    rows = LocationAssessment.objects.filter(round_id=round_id)
+    if population_group is not None:
+        rows = rows.filter(population_group=population_group)
+    return list(rows.order_by().values(*group).annotate(**{f: Sum(f) for f in COUNT_FIELDS}))
 
 
 def _district_sources(rows: Iterable[dict[str, Any]], areas: dict[int, AreaInfo]) -> set[tuple[str, str]]:
@@ -100,15 +98,18 @@ def _add(counts: dict[str, int | None], row: dict[str, Any]) -> None:
             counts[f] = None if value is None else counts[f] + value
 
 
-def admin_figures(*, round: Round, level: int, by: Sequence[str] = ()) -> list[AreaFigure]:
-    """Figures of every admin area at `level` (0 country, 1 province, 2 district) with rows in `round`."""
+def admin_figures(
+    *, round: Round, level: int, by: Sequence[str] = (), population_group: str | None = None
+) -> list[AreaFigure]:
+    """Figures of every admin area at `level` (0 country, 1 province, 2 district) with rows in `round`, of one
+    population group (displaced, returnees) or, with None, of all people the round counted."""
     if level not in (0, 1, 2):
         raise ValueError("figures are published at admin levels 0, 1 and 2")
     unknown = set(by) - set(GROUP_KEYS)
     if unknown:
         raise ValueError(f"cannot split by {sorted(unknown)}")
     areas = _areas()
-    rows = _grouped_rows(round.pk, by)
+    rows = _grouped_rows(round.pk, by, population_group)
     sources = _district_sources(rows, areas)
     totals: dict[tuple[str, tuple[tuple[str, str | None], ...]], dict[str, int | None]] = {}
     for row in rows:
@@ -117,7 +118,7 @@ def admin_figures(*, round: Round, level: int, by: Sequence[str] = ()) -> list[A
             continue
         key = tuple((k, _key_value(k, row, areas)) for k in by)
         _add(totals.setdefault((info.ancestors[level], key), {}), row)
-    previous = _previous_individuals(round, level) if not by else {}
+    previous = _previous_individuals(round, level, population_group) if not by else {}
     by_pcode = {info.pcode: info for info in areas.values()}
     figures = []
     for (pcode, key), counts in sorted(totals.items(), key=lambda item: (item[0][0], str(item[0][1]))):
@@ -145,8 +146,10 @@ def previous_round(round: Round) -> Round | None:
     )
 
 
-def _previous_individuals(round: Round, level: int) -> dict[str, Stock]:
+def _previous_individuals(round: Round, level: int, population_group: str | None) -> dict[str, Stock]:
     earlier = previous_round(round)
     if earlier is None:
         return {}
-    return {f.pcode: f.individuals for f in admin_figures(round=earlier, level=level)}
+    return {
+        f.pcode: f.individuals for f in admin_figures(round=earlier, level=level, population_group=population_group)
+    }

@@ -10,3 +10,6 @@ class DtmConfig(AppConfig):
         from panah.dtm import policy
 
         policy.register_rules()
+        from panah.dtm.importers import register_importers
+
+        register_importers()

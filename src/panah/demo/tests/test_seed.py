@@ -5,6 +5,7 @@ import pytest
 from panah.accounts.models import Organisation, RoleAssignment, User
 from panah.core.roles import Role
 from panah.demo.seed import DEMO_SITES, DEMO_USERS, ORGANISATIONS, seed_demo
+from panah.dtm.demo import SITE_COUNT
 from panah.geo.models import Site
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def test_seed_creates_one_user_per_role_scoped_and_is_idempotent(settings):
     assert {u.username for u in User.objects.filter(username__startswith="demo-")} == {f"demo-{r}" for r in Role.values}
     assert Organisation.objects.count() == len(ORGANISATIONS)
     assert RoleAssignment.objects.count() == sum(len(areas) for _, _, areas in DEMO_USERS)
-    assert Site.objects.count() == len(DEMO_SITES)
+    assert Site.objects.count() == len(DEMO_SITES) + SITE_COUNT
     assert first.password is not None
     assert (settings.VAR_DIR / "demo_password").read_text().strip() == first.password
     assert second.created == []

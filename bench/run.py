@@ -1,0 +1,49 @@
+"""Run Panah's benchmarks on a throw-away database: a temporary SQLite file by default, or a fresh test database
+on the server named by DATABASE_URL (PostgreSQL). Never touches var/panah.sqlite3.
+
+    .venv/bin/python bench/run.py [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000, help="location-assessment rows to import")
+    args = parser.parse_args()
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "bench")]
+    workdir = tempfile.mkdtemp(prefix="panah-bench-")
+    if not os.environ.get("DATABASE_URL", "").strip():
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # A file, not memory: the figure should include the disk, as in production.
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"{workdir}/bench-test.sqlite3"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        from panah.geo.services import reference_load
+
+        reference_load()
+        import dtm_import
+
+        dtm_import.run(args.rows)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
