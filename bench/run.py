@@ -1,7 +1,7 @@
 """Run Panah's benchmarks on a throw-away database: a temporary SQLite file by default, or a fresh test database
 on the server named by DATABASE_URL (PostgreSQL). Never touches var/panah.sqlite3.
 
-    .venv/bin/python bench/run.py [--rows N]
+    .venv/bin/python bench/run.py [--only dtm_import|dtm_figures] [--rows N] [--locations N] [--requests N]
 """
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ("dtm_import", "dtm_figures")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=BENCHMARKS, action="append", help="run only this benchmark (repeatable)")
     parser.add_argument("--rows", type=int, default=100_000, help="location-assessment rows to import")
+    parser.add_argument("--locations", type=int, default=50_000, help="location rows per round for dtm_figures")
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per endpoint for dtm_figures")
     args = parser.parse_args()
     sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "bench")]
     workdir = tempfile.mkdtemp(prefix="panah-bench-")
@@ -30,6 +34,8 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
+    settings.PANAH_CACHE_PUBLISHED_FIGURES = True  # as in production (the test settings turn it off)
+
     if connection.vendor == "sqlite":
         # A file, not memory: the figure should include the disk, as in production.
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"{workdir}/bench-test.sqlite3"
@@ -38,9 +44,15 @@ def main() -> None:
         from panah.geo.services import reference_load
 
         reference_load()
-        import dtm_import
+        chosen = args.only or BENCHMARKS
+        if "dtm_import" in chosen:
+            import dtm_import
 
-        dtm_import.run(args.rows)
+            dtm_import.run(args.rows)
+        if "dtm_figures" in chosen:
+            import dtm_figures
+
+            dtm_figures.run(args.locations, args.requests)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -130,6 +130,12 @@ SOURCE_URL: str = declare(
 PUBLIC_MIN_COUNT: int = declare(
     "PANAH_PUBLIC_MIN_COUNT", "int", 5, "Disclosure control: public counts from 1 to this minus 1 are suppressed."
 )
+OPENROSA_MAX_SUBMISSION_BYTES: int = declare(
+    "PANAH_OPENROSA_MAX_SUBMISSION_BYTES",
+    "int",
+    10 * 1024 * 1024,
+    "Largest OpenRosa submission (bytes); larger is 413.",
+)
 PORT: int = declare("PORT", "int", 8000, "Port `make run` serves on.")
 CHROMIUM_PATH: str = declare("PANAH_CHROMIUM", "str", "/usr/bin/chromium", "Chromium used by the browser tests.")
 REQUIRE_BROWSER_TESTS: bool = declare(

@@ -40,6 +40,10 @@ PANAH_LOCKOUT_MINUTES = env.LOCKOUT_MINUTES
 PANAH_TOKEN_DAYS = env.TOKEN_DAYS
 PANAH_SOURCE_URL = env.SOURCE_URL
 PANAH_PUBLIC_MIN_COUNT = env.PUBLIC_MIN_COUNT
+# Keep grouped figures of published (frozen) rounds in memory; tests turn it off because they write rows into
+# published rounds directly, which the services never allow.
+PANAH_CACHE_PUBLISHED_FIGURES = True
+PANAH_OPENROSA_MAX_SUBMISSION_BYTES = env.OPENROSA_MAX_SUBMISSION_BYTES
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -30,9 +30,9 @@ def nav_keys(page) -> set[str]:
 
 EXPECTED = {
     # role: (navigation it shows, the areas of its scope)
-    "demo-admin": ({"dtm", "places", "map", "sites", "crossings", "users", "audit"}, {"PK"}),
-    "demo-im": ({"dtm", "places", "map", "sites", "crossings"}, {"PK"}),
-    "demo-enumerator": ({"dtm", "places", "map", "sites", "crossings"}, {"PK707"}),
+    "demo-admin": ({"dtm", "intake", "places", "map", "sites", "crossings", "users", "audit"}, {"PK"}),
+    "demo-im": ({"dtm", "intake", "places", "map", "sites", "crossings"}, {"PK"}),
+    "demo-enumerator": ({"dtm", "intake", "places", "map", "sites", "crossings"}, {"PK707"}),
     "demo-psea": ({"places", "map", "crossings"}, {"PK"}),
     "demo-partner-viewer": ({"dtm", "places", "map", "sites", "crossings"}, {"PK2"}),
     "demo-auditor": ({"dtm", "places", "map", "sites", "crossings", "users", "audit"}, {"PK"}),

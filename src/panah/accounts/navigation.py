@@ -16,11 +16,14 @@ class NavItem:
     key: str
     label: Any
     url_name: str
-    model: str  # "app_label.Model" whose view right opens the section
+    model: str  # "app_label.Model" whose `action` right opens the section
+    action: str = "view"
 
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("dtm", _("Displacement"), "dtm:dashboard", "dtm.Round"),
+    # For those who enter data: today's imports are all DTM's, so its entry right stands for "may import".
+    NavItem("intake", _("Imports"), "intake:batches", "dtm.LocationAssessment", "create"),
     NavItem("places", _("Places"), "geo:areas", "geo.AdminArea"),
     NavItem("map", _("Map"), "geo:map", "geo.AdminArea"),
     NavItem("sites", _("Sites"), "geo:sites", "geo.Site"),
@@ -31,4 +34,4 @@ NAV_ITEMS: list[NavItem] = [
 
 
 def items_for(user: Any) -> list[NavItem]:
-    return [item for item in NAV_ITEMS if can(user, "view", apps.get_model(item.model))]
+    return [item for item in NAV_ITEMS if can(user, item.action, apps.get_model(item.model))]

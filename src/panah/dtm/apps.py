@@ -13,3 +13,6 @@ class DtmConfig(AppConfig):
         from panah.dtm.importers import register_importers
 
         register_importers()
+        from panah.dtm.importers_survey import register_survey_importer
+
+        register_survey_importer()

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_safe
 from panah.core import audit
 from panah.core.errors import ApplicationError
 from panah.core.permissions import Perm, get_visible, visible_to
-from panah.dtm import hxl, publication
-from panah.dtm.choices import RoundKind
+from panah.dtm import hxl, publication, selectors
+from panah.dtm.choices import PopulationGroup, RoundKind
 from panah.dtm.models import FlowCount, Round, SiteAssessment
+from panah.dtm.standards import IndicatorResult
 from panah.geo.models import AdminArea
 
 LEVELS = {"admin0": 0, "admin1": 1, "admin2": 2}
@@ -83,24 +84,55 @@ def internal(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @require_safe
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
+    def wrapped(request: HttpRequest, round_id: int, fmt: str, **kwargs: str) -> HttpResponse:
         try:
             rnd = get_visible(request.user, Round.objects.select_related("operation"), Perm.EXPORT, pk=round_id)
         except ApplicationError:
             raise Http404("No such round.") from None
-        return view(request, rnd, fmt)
+        return view(request, rnd, fmt, **kwargs)
 
     return wrapped
 
 
-def site_rows(*, actor: Any, round: Round) -> list[SiteAssessment]:
-    """Site assessments of a round the actor may export, in their areas; the export is audited."""
-    rows = list(
-        visible_to(actor, SiteAssessment.objects.filter(round=round), Perm.EXPORT)
+@dataclass
+class SiteGapLine:
+    """One site assessment with its indicators scored (selectors.site_gaps), keyed by indicator."""
+
+    assessment: SiteAssessment
+    results: dict[str, IndicatorResult]
+    gaps: int
+
+
+def site_gap_lines(*, actor: Any, round: Round) -> list[SiteGapLine]:
+    """Site assessments of a round the actor may export, in their areas, each indicator scored; audited."""
+    scored = {g.assessment_id: g for g in selectors.site_gaps(actor=actor, round=round)}
+    assessments = (
+        visible_to(actor, SiteAssessment.objects.filter(round=round, pk__in=scored), Perm.EXPORT)
         .select_related("site__admin_area", "round__operation")
         .order_by("site__name", "pk")
     )
-    audit.record(actor=actor, action=audit.Action.EXPORT, obj=round, metadata={"table": "sites", "rows": len(rows)})
+    lines = [SiteGapLine(a, {r.indicator: r for r in scored[a.pk].results}, scored[a.pk].gaps) for a in assessments]
+    audit.record(actor=actor, action=audit.Action.EXPORT, obj=round, metadata={"table": "sites", "rows": len(lines)})
+    return lines
+
+
+def internal_figure_lines(*, actor: Any, round: Round, level: int) -> list[hxl.FigureLine]:
+    """Figures of a round at `level` for the actor's areas, displaced and returnees side by side, unsuppressed;
+    the export is audited."""
+    names = dict(AdminArea.objects.filter(level=1).values_list("pcode", "name"))
+    lines: dict[str, hxl.FigureLine] = {}
+    for group in PopulationGroup:
+        for f in selectors.area_figures(actor=actor, round=round, level=level, population_group=group):
+            admin1 = f.pcode if level == 1 else f.parent_pcode if level == 2 else None
+            line = lines.setdefault(
+                f.pcode, hxl.FigureLine(round, f.pcode, f.name, admin1, names.get(admin1 or ""), None)
+            )
+            line.counts |= {
+                (group.value, k): f.counts.get(k) for k in ("individuals", "households", "females", "males")
+            }
+    rows = sorted(lines.values(), key=lambda line: (line.admin1_pcode or "", line.pcode))
+    metadata = {"table": f"admin{level}", "rows": len(rows)}
+    audit.record(actor=actor, action=audit.Action.EXPORT, obj=round, metadata=metadata)
     return rows
 
 
@@ -141,8 +173,17 @@ def flow_lines(*, actor: Any, round: Round) -> list[FlowLine]:
 
 @internal
 def round_sites(request: HttpRequest, rnd: Round, fmt: str) -> HttpResponse:
-    table = hxl.sites_table(rows=site_rows(actor=request.user, round=rnd))
-    return download(table, fmt, f"panah-round-{rnd.pk}-sites")
+    table = hxl.sites_table(rows=site_gap_lines(actor=request.user, round=rnd))
+    return download(table, fmt, f"panah-round-{rnd.pk}-site-gaps")
+
+
+@internal
+def round_figures(request: HttpRequest, rnd: Round, fmt: str, level: str = "") -> HttpResponse:
+    if level not in LEVELS or rnd.kind != RoundKind.MOBILITY:
+        raise Http404("Unknown admin level.")
+    rows = internal_figure_lines(actor=request.user, round=rnd, level=LEVELS[level])
+    table = hxl.figures_table(level=LEVELS[level], rows=rows, suppressed=False)
+    return download(table, fmt, f"panah-round-{rnd.pk}-{level}-internal")
 
 
 @internal

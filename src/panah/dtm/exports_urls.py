@@ -15,6 +15,7 @@ def _patterns(fmt: str) -> list[URLPattern]:
         path(f"public/rounds/<int:round_id>/<str:level>.{fmt}", exports.public_figures, kw, name=f"public_{fmt}"),
         path(f"rounds/<int:round_id>/sites.{fmt}", exports.round_sites, kw, name=f"sites_{fmt}"),
         path(f"rounds/<int:round_id>/flows.{fmt}", exports.round_flows, kw, name=f"flows_{fmt}"),
+        path(f"rounds/<int:round_id>/<str:level>.{fmt}", exports.round_figures, kw, name=f"figures_{fmt}"),
     ]
 
 

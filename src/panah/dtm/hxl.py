@@ -142,13 +142,16 @@ def figure_lines(rows: Iterable[Any], names: dict[str, str]) -> list[FigureLine]
     return list(lines.values())
 
 
-def figures_table(*, level: int, rows: Iterable[Any], by_reason: bool = False) -> Table:
-    """Admin figures of one round, one row per area (and reason): rows are FigureLine-like objects (exports.py)."""
+def figures_table(*, level: int, rows: Iterable[Any], by_reason: bool = False, suppressed: bool = True) -> Table:
+    """Admin figures of one round, one row per area (and reason): rows are FigureLine-like objects (exports.py).
+
+    Internal tables pass suppressed=False: nothing is withheld from them, so they carry no `#meta+suppressed`."""
     columns = [*_admin_columns(level), *_round_columns()]
     if by_reason:
         columns.append(Column("Displacement reason", "#cause+type", lambda r: r.reason))
     columns += [Column(h, t, _count(group, f)) for h, t, group, f in COUNT_COLUMNS]
-    columns.append(Column("Suppressed counts", "#meta+suppressed", lambda r: r.note))
+    if suppressed:
+        columns.append(Column("Suppressed counts", "#meta+suppressed", lambda r: r.note))
     return Table(["country", "provinces", "districts"][level], columns, rows)
 
 
@@ -181,6 +184,7 @@ def flows_table(*, rows: Iterable[Any], internal: bool = False) -> Table:
     return Table("flows", columns, rows)
 
 
+# (header, tag of the value, indicator): the threshold and status columns derive their tags from the value's.
 SITE_INDICATORS = [
     ("Water (litres per person per day)", "#indicator+num+water+lppd", "water_litres_per_person_day"),
     ("People per water point", "#indicator+num+water+people_per_point", "people_per_water_point"),
@@ -193,23 +197,36 @@ SITE_INDICATORS = [
     ("Lighting", "#indicator+lighting", "lighting"),
     ("Security incidents (30 days)", "#indicator+num+security+incidents", "security_incidents"),
 ]
+# A ratio over zero water points or latrines is not a number of people: the status ("no_service") says it instead.
+_RATIOS = {"people_per_water_point", "people_per_latrine"}
+
+
+def status_tag(value_tag: str) -> str:
+    """#indicator+num+water+lppd -> #status+water+lppd: met, not_met, no_service or no_data."""
+    return "#status+" + "+".join(a for a in value_tag.split("+")[1:] if a != "num")
 
 
 def sites_table(*, rows: Iterable[Any]) -> Table:
-    """Internal only: one row per assessed site with its service indicators (SiteAssessment objects)."""
+    """Internal only: one row per assessed site, each indicator as value, standard and status (SiteGapLine rows)."""
     columns = [
-        Column("Site", "#loc+name+site", lambda s: s.site.name),
-        Column("Site type", "#loc+type", lambda s: s.site.kind),
-        Column("District P-code", "#adm2+code", lambda s: _district(s.site.admin_area)),
-        Column("Operation", "#operation+name", lambda s: s.round.operation.name),
-        Column("Round", "#round+code", lambda s: s.round.number),
-        Column("Assessed on", "#date+reported", lambda s: s.assessed_on.isoformat()),
-        Column("Managing agency", "#org+managing", lambda s: s.managing_agency),
-        Column("Households", "#affected+idps+hh", lambda s: s.households),
-        Column("Individuals", "#affected+idps+ind", lambda s: s.individuals),
+        Column("Site", "#loc+name+site", lambda s: s.assessment.site.name),
+        Column("Site type", "#loc+type", lambda s: s.assessment.site.kind),
+        Column("District P-code", "#adm2+code", lambda s: _district(s.assessment.site.admin_area)),
+        Column("Operation", "#operation+name", lambda s: s.assessment.round.operation.name),
+        Column("Round", "#round+code", lambda s: s.assessment.round.number),
+        Column("Assessed on", "#date+reported", lambda s: s.assessment.assessed_on.isoformat()),
+        Column("Managing agency", "#org+managing", lambda s: s.assessment.managing_agency),
+        Column("Households", "#affected+idps+hh", lambda s: s.assessment.households),
+        Column("Individuals", "#affected+idps+ind", lambda s: s.assessment.individuals),
     ]
-    columns += [Column(h, t, _indicator(attr)) for h, t, attr in SITE_INDICATORS]
-    return Table("sites", columns, rows)
+    for header, tag, name in SITE_INDICATORS:
+        columns += [
+            Column(header, tag, _indicator_value(name)),
+            Column(f"{header}: standard", f"{tag}+threshold", _threshold(name)),
+            Column(f"{header}: status", status_tag(tag), _status(name)),
+        ]
+    columns.append(Column("Gaps", "#indicator+num+gaps", lambda s: s.gaps))
+    return Table("site gaps", columns, rows)
 
 
 def _district(area: Any) -> str:
@@ -217,13 +234,33 @@ def _district(area: Any) -> str:
     return str(parts[2]) if len(parts) > 2 else str(area.pcode)
 
 
-def _indicator(attr: str) -> Callable[[Any], Cell]:
-    def value(site: Any) -> Cell:
-        v = getattr(site, attr)
-        if isinstance(v, bool):
-            return "yes" if v else "no"
-        if v is None or isinstance(v, int):
-            return v
-        return round(float(v), 2)
+def _cell(v: Any) -> Cell:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if v is None or isinstance(v, int):
+        return v
+    return round(float(v), 2)
+
+
+def _indicator_value(name: str) -> Callable[[Any], Cell]:
+    def value(line: Any) -> Cell:
+        result = line.results[name]
+        if name in _RATIOS and str(result.status) == "no_service":
+            return None
+        return _cell(result.value)
+
+    return value
+
+
+def _status(name: str) -> Callable[[Any], Cell]:
+    return lambda line: str(line.results[name].status)
+
+
+def _threshold(name: str) -> Callable[[Any], Cell]:
+    def value(line: Any) -> Cell:
+        threshold = line.results[name].threshold
+        if threshold.comparator == "yes":
+            return "yes"
+        return _cell(threshold.value if threshold.value is not None else 0)
 
     return value

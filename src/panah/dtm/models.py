@@ -321,10 +321,11 @@ class FlowSurvey(TimeStampedModel):
     reasons = models.JSONField(default=list, help_text="Return reason codes.")
     needs = models.JSONField(default=list, help_text="Need codes, most pressing first.")
     is_repeat = models.BooleanField(default=False)
+    import_batch_id = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     data_classification = {
         **_classify("round", "crossing", "interviewed_on", "sex", "age", "documentation_status", "return_type"),
-        **_classify("intended_destination", "reasons", "needs", "is_repeat"),
+        **_classify("intended_destination", "reasons", "needs", "is_repeat", "import_batch_id"),
         "respondent_key": Sensitivity.SENSITIVE,
     }
 

@@ -19,7 +19,7 @@ from panah.accounts.models import Operation
 from panah.core.errors import FieldError, invalid
 from panah.core.permissions import can, get_visible, visible_to
 from panah.dtm import standards
-from panah.dtm.aggregation import AreaFigure, admin_figures
+from panah.dtm.aggregation import AreaFigure, area_tree, figures_by_level, figures_of_rounds
 from panah.dtm.choices import IndicatorStatus, PopulationGroup, ReturnType, RoundKind, RoundStatus
 from panah.dtm.figures import Movements, Stock
 from panah.dtm.models import FlowCount, LocationAssessment, Round, SiteAssessment
@@ -94,11 +94,26 @@ def area_figures(
     if level not in FIGURE_LEVELS:
         message = "Level must be 0 (country), 1 (province) or 2 (district)."
         raise invalid(message, FieldError("level", message, "choice"))
+    return area_figures_by_level(actor=actor, round=round, levels=(level,), population_group=population_group)[level]
+
+
+def area_figures_by_level(
+    *,
+    actor: Any,
+    round: Round | int,
+    levels: tuple[int, ...] = FIGURE_LEVELS,
+    population_group: str | None = PopulationGroup.IDP,
+    with_previous: bool = True,
+) -> dict[int, list[AreaFigure]]:
+    """area_figures for several levels at once, read with one query of the round."""
     visible = _visible_round(actor, round)
-    figures = admin_figures(round=visible, level=level, population_group=population_group)
-    pcodes = {f.pcode for f in figures}
-    paths = dict(AdminArea.objects.filter(pcode__in=pcodes).values_list("pcode", "path"))
-    return [f for f in figures if _may_see_area(actor, visible, paths, f.pcode)]
+    figures = figures_by_level(
+        round=visible, levels=levels, population_group=population_group, with_previous=with_previous
+    )
+    paths = area_tree().paths
+    return {
+        level: [f for f in found if _may_see_area(actor, visible, paths, f.pcode)] for level, found in figures.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -116,11 +131,19 @@ def province_trends(
 ) -> list[TrendPoint]:
     """Per province, its people in each published round of the operation (oldest round first), never summed."""
     _choice("kind", kind, RoundKind.values)
-    rounds = round_list(actor=actor, operation=operation, kind=kind, status=RoundStatus.PUBLISHED).order_by("number")
+    rounds = list(
+        round_list(actor=actor, operation=operation, kind=kind, status=RoundStatus.PUBLISHED).order_by("number")
+    )
+    paths = area_tree().paths
     points = []
-    for rnd in rounds:
-        for figure in area_figures(actor=actor, round=rnd, level=1):
-            points.append(TrendPoint(rnd.pk, rnd.number, rnd.period_end, figure.pcode, figure.name, figure.individuals))
+    for rnd, figures in zip(
+        rounds, figures_of_rounds(rounds=rounds, level=1, population_group=PopulationGroup.IDP).values(), strict=True
+    ):
+        for figure in figures:
+            if _may_see_area(actor, rnd, paths, figure.pcode):
+                points.append(
+                    TrendPoint(rnd.pk, rnd.number, rnd.period_end, figure.pcode, figure.name, figure.individuals)
+                )
     return sorted(points, key=lambda p: (p.pcode, p.round_number))
 
 

@@ -172,10 +172,11 @@ def build_report(*, actor: Any, round: Round, province: str = "", rtl: bool = Fa
     if report.is_flow:
         _flows(report, actor=actor, rtl=rtl)
         return report
-    country = selectors.area_figures(actor=actor, round=round, level=0)
-    report.provinces = list(selectors.area_figures(actor=actor, round=round, level=1))
+    figures = selectors.area_figures_by_level(actor=actor, round=round)
+    country = figures[0]
+    report.provinces = list(figures[1])
     report.country = country[0] if country else _scope_total(round, report.provinces)
-    report.districts = _in_province(selectors.area_figures(actor=actor, round=round, level=2), province)
+    report.districts = _in_province(figures[2], province)
     report.classes = charts.classes([int(f.individuals) for f in report.districts])
     _trends(report, actor=actor, rtl=rtl)
     report.site_gaps = list(selectors.site_gaps(actor=actor, round=round))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from panah.core.classification import Sensitivity
+from panah.core.fields import EncryptedTextField
 from panah.core.models import TimeStampedModel
 
 INTERNAL = Sensitivity.INTERNAL
@@ -118,3 +120,94 @@ class HeldRow(TimeStampedModel):
     @property
     def columns_in_error(self) -> list[str]:
         return sorted({e["column"] for e in self.errors})
+
+
+class SubmissionSource(models.TextChoices):
+    OPENROSA = "openrosa", _("ODK Collect / Enketo (OpenRosa)")
+    KOBO = "kobo", _("KoboToolbox pull")
+
+
+class SubmissionStatus(models.TextChoices):
+    RECEIVED = "received", _("Received, waiting for import")
+    IMPORTED = "imported", _("Imported")
+    HELD = "held", _("Held for correction")
+    DUPLICATE = "duplicate", _("Same values as an earlier submission")
+    REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Failed")
+
+
+class KoboSource(TimeStampedModel):
+    """A KoboToolbox form (asset) whose submissions are pulled into one import spec, incrementally."""
+
+    name = models.CharField(max_length=100)
+    server_url = models.URLField(help_text="e.g. https://kf.kobotoolbox.org")
+    asset_uid = models.CharField(max_length=64)
+    token = EncryptedTextField(help_text="The KoboToolbox API key of the account that owns or shares the form.")
+    spec_name = models.CharField(max_length=60)
+    context = models.JSONField(default=dict, blank=True, help_text="What the rows belong to, e.g. {'round_id': 3}.")
+    last_submission_time = models.CharField(max_length=40, blank=True, help_text="_submission_time of the last pull.")
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    data_classification = {
+        "name": INTERNAL,
+        "server_url": INTERNAL,
+        "asset_uid": INTERNAL,
+        "token": Sensitivity.SENSITIVE,
+        "spec_name": INTERNAL,
+        "context": INTERNAL,
+        "last_submission_time": INTERNAL,
+        "last_run_at": INTERNAL,
+        "last_error": INTERNAL,
+        "created_by": Sensitivity.PERSONAL,
+    }
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["server_url", "asset_uid", "spec_name"], name="kobo_source_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.asset_uid})"
+
+
+class Submission(TimeStampedModel):
+    """One form instance received from a phone or pulled from Kobo; its instanceID makes a resubmission harmless."""
+
+    source = models.CharField(max_length=10, choices=SubmissionSource.choices, default=SubmissionSource.OPENROSA)
+    form_id = models.CharField(max_length=100)
+    instance_id = models.CharField(max_length=100, unique=True)
+    sha256 = models.CharField(max_length=64, help_text="Of the payload as received: a different one is a conflict.")
+    # XML (OpenRosa) or JSON (Kobo) as received; registration forms will carry personal data, so it is encrypted.
+    payload = EncryptedTextField()
+    attachments = models.JSONField(default=list, blank=True, help_text="[{filename, path, size, content_type}]")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kobo_source = models.ForeignKey(KoboSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    row_number = models.PositiveIntegerField(null=True, blank=True, help_text="The submission's row in the batch.")
+
+    data_classification = {
+        "source": INTERNAL,
+        "form_id": INTERNAL,
+        "instance_id": INTERNAL,
+        "sha256": INTERNAL,
+        "payload": Sensitivity.SENSITIVE,
+        "attachments": Sensitivity.PERSONAL,
+        "submitted_by": Sensitivity.PERSONAL,
+        "kobo_source": INTERNAL,
+        "received_at": INTERNAL,
+        "status": INTERNAL,
+        "batch": INTERNAL,
+        "row_number": INTERNAL,
+    }
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["batch", "row_number"], name="submission_batch_row")]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} {self.instance_id}"

@@ -179,6 +179,11 @@ def _store_counts(batch: ImportBatch, outcome: pipeline.Outcome, imported: int, 
         parts.append(_("Columns ignored: %(names)s.") % {"names": ", ".join(outcome.unknown_columns)})
     batch.error_summary = " ".join(parts)
     fields = ["total_rows", "valid_rows", "held_rows", "imported_rows", "status", "progress", "finished_at"]
+    if status in (BatchStatus.DONE, BatchStatus.REJECTED):
+        # The file may hold personal data (respondents' numbers, later household members): once its rows are
+        # stored or refused it is not needed again. The hash stays, so the same file uploaded again is recognised.
+        batch.content = b""
+        fields.append("content")
     batch.save(update_fields=[*fields, "error_summary", "updated_at"])
 
 

@@ -93,10 +93,18 @@ def template(request: HttpRequest, spec_name: str, round_id: int, fmt: str) -> H
     return response
 
 
+def _round_filter(request: HttpRequest) -> int | None:
+    value = request.GET.get("round", "")
+    return int(value) if value.isdigit() else None
+
+
 @page
 def batch_list(request: HttpRequest) -> HttpResponse:
-    page_obj = Paginator(selectors.batch_list(actor=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "intake/batches.html", {"page_obj": page_obj, "nav_active": "intake"})
+    round_id = _round_filter(request)
+    context = {"round_id": round_id} if round_id is not None else None
+    batches = selectors.batch_list(actor=request.user, context=context)
+    page_obj = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "intake/batches.html", {"page_obj": page_obj, "round_id": round_id, "nav_active": "intake"})
 
 
 def _batch_context(request: HttpRequest, batch_id: int) -> dict[str, Any]:

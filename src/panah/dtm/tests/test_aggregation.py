@@ -98,3 +98,72 @@ def test_movements_add_over_days():
         4,
         7.5,
     )
+
+
+def test_change_is_measured_from_the_latest_earlier_round_only(operation, area):
+    first, second, third = _round(operation, 1), _round(operation, 2), _round(operation, 3, status="draft")
+    _row(first, area("PK711"), "BA", 4000)
+    _row(second, area("PK711"), "BA", 2500)
+    _row(third, area("PK711"), "BA", 3000)
+
+    district = admin_figures(round=third, level=2)[0]
+    country = admin_figures(round=third, level=0)[0]
+
+    assert (district.previous, district.change) == (Stock(second.pk, 2500), 500)
+    assert (country.previous, country.change) == (Stock(second.pk, 2500), 500)
+
+
+def test_renamed_area_is_read_again_although_the_area_tree_is_kept(operation, area):
+    rnd = _round(operation, 1)
+    _row(rnd, area("PK711"), "BA", 4000)
+    assert admin_figures(round=rnd, level=2)[0].name == "Khairpur"
+    khairpur = area("PK711")
+    khairpur.name = "Khairpur Mirs"
+    khairpur.save(update_fields=["name", "updated_at"])
+
+    figure = admin_figures(round=rnd, level=2)[0]
+
+    assert (figure.pcode, figure.name) == ("PK711", "Khairpur Mirs")
+
+
+def test_figures_of_several_rounds_read_together_equal_each_round_read_alone(operation, area):
+    from panah.dtm.aggregation import figures_by_level, figures_of_rounds
+
+    first, second = _round(operation, 1), _round(operation, 2)
+    _row(first, area("PK703"), "BA", 9000)
+    _row(first, area("PK70301"), "LA", 3000, name="UC 1")
+    _row(second, area("PK711"), "BA", 2500)
+    _row(second, area("PK207"), "BA", 700, group="returnee")
+
+    together = figures_of_rounds(rounds=[first, second], level=1)
+    alone = {r.pk: figures_by_level(round=r, levels=(1,), with_previous=False)[1] for r in (first, second)}
+
+    assert {k: [(f.pcode, f.counts) for f in v] for k, v in together.items()} == {
+        k: [(f.pcode, f.counts) for f in v] for k, v in alone.items()
+    }
+    assert [(f.pcode, f.individuals.value) for f in together[first.pk]] == [("PK7", 3000)]
+
+
+def test_figures_of_a_published_round_are_read_once_and_a_draft_every_time(operation, area, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from panah.dtm import aggregation
+
+    settings.PANAH_CACHE_PUBLISHED_FIGURES = True
+    aggregation._frozen_rows.clear()
+    published, draft = _round(operation, 1), _round(operation, 2, status="draft")
+    _row(published, area("PK711"), "BA", 4000)
+    _row(draft, area("PK711"), "BA", 2500)
+
+    with CaptureQueriesContext(connection) as first:
+        admin_figures(round=published, level=2)
+    with CaptureQueriesContext(connection) as again:
+        admin_figures(round=published, level=2)
+    _row(draft, area("PK707"), "BA", 100)
+    changed = admin_figures(round=draft, level=1)
+
+    assert len(again) < len(first)
+    assert not any("dtm_locationassessment" in q["sql"] for q in again.captured_queries)
+    assert [f.individuals.value for f in changed] == [2600]
+    aggregation._frozen_rows.clear()

@@ -253,3 +253,90 @@ def test_site_gap_export_is_internal_valid_and_scoped(client, login, make_user):
     assert validate(rows, "sites.csv") == []
     other = table(download(login(make_user("im", "PK2")), url).content.decode())
     assert other[2:] == []  # an IM officer in Balochistan exports no Sindh site
+
+
+# Internal figures: unsuppressed, scoped, audited -----------------------------------------------------------------
+
+
+def test_internal_district_figures_are_unsuppressed_scoped_and_valid(client, login, make_user, published):
+    url = f"/dtm/exports/rounds/{published.pk}/admin2.csv"
+    assert client.get(url).status_code == 302  # to the sign-in page
+
+    rows = table(download(login(make_user("im", "PK")), url).content.decode())
+    sindh = table(download(login(make_user("partner-viewer", "PK7")), url).content.decode())
+
+    assert "#meta+suppressed" not in rows[1]
+    meta = ["2022 Floods Response", "1", "2", "2022-10-15"]
+    assert rows[2:] == [
+        ["PAK", "Pakistan", "PK2", "Balochistan", "PK207", "Jaffarabad", *meta, "200", "40", "100", "100", "", ""],
+        ["PAK", "Pakistan", "PK7", "Sindh", "PK703", "Dadu", *meta, "1000", "200", "400", "600", "500", "100"],
+        ["PAK", "Pakistan", "PK7", "Sindh", "PK711", "Khairpur", *meta, "3", "1", "", "", "", ""],
+        ["PAK", "Pakistan", "PK7", "Sindh", "PK720", "Shikarpur", *meta, "40", "8", "", "", "", ""],
+    ]
+    assert [r[4] for r in sindh[2:]] == ["PK703", "PK711", "PK720"]  # a partner in Sindh: Sindh only
+    assert validate(rows, "admin2.csv") == []
+    assert AuditEvent.objects.filter(action="export").count() == 2
+
+
+@pytest.mark.parametrize(("level", "schema", "count"), [("admin0", "admin0.csv", 1), ("admin1", "admin1.csv", 2)])
+def test_internal_province_and_country_figures_are_valid(login, make_user, published, level, schema, count):
+    client = login(make_user("im", "PK"))
+
+    rows = table(download(client, f"/dtm/exports/rounds/{published.pk}/{level}.csv").content.decode())
+
+    assert len(rows) == 2 + count
+    assert validate(rows, schema) == []
+    if level == "admin0":
+        assert dict(zip(rows[1], rows[2], strict=True))["#affected+idps+ind"] == "1243"
+
+
+def test_internal_figures_of_a_draft_round_are_for_internal_staff_only(client, login, make_user):
+    rnd = make_round(make_operation(), 1, status="draft")
+    url = f"/dtm/exports/rounds/{rnd.pk}/admin1.xlsx"
+
+    assert login(make_user("partner-viewer", "PK")).get(url).status_code == 404
+    assert login(make_user("psea", "PK")).get(url).status_code == 404  # no DTM role at all
+    assert download(login(make_user("enumerator", "PK7")), url)["Content-Type"].startswith("application/vnd.openxml")
+    assert client.get(f"/dtm/exports/rounds/{rnd.pk}/admin3.csv").status_code == 404
+
+
+# Site gaps: each indicator's value, standard and status ----------------------------------------------------------
+
+GAP_SCHEMA = [
+    ["#valid_tag", "#valid_required", "#valid_datatype", "#valid_value+min", "#valid_value+list", "#valid_severity"],
+    ["#status", "true", "", "", "met|not_met|no_service|no_data", "error"],
+    ["#indicator+threshold", "true", "", "", "", "error"],
+    ["#indicator+num+threshold", "true", "number", "0", "", "error"],
+    ["#indicator+num+gaps", "true", "number", "0", "", "error"],
+]
+
+
+def test_site_gap_export_gives_each_indicator_its_status_next_to_value_and_threshold(login, make_user):
+    rnd = make_round(make_operation(), 1, status="draft")
+    _site_assessment(rnd)
+
+    rows = table(download(login(make_user("im", "PK7")), f"/dtm/exports/rounds/{rnd.pk}/sites.csv").content.decode())
+
+    record = dict(zip(rows[1], rows[2], strict=True))
+    assert rows[0][9:12] == [
+        "Water (litres per person per day)",
+        "Water (litres per person per day): standard",
+        "Water (litres per person per day): status",
+    ]
+    trio = [
+        (record[tag], record[f"{tag}+threshold"], record[status_tag])
+        for tag, status_tag in [
+            ("#indicator+num+water+lppd", "#status+water+lppd"),
+            ("#indicator+num+latrines+people_per_latrine", "#status+latrines+people_per_latrine"),
+            ("#indicator+latrines+segregated", "#status+latrines+segregated"),
+            ("#indicator+health+access", "#status+health+access"),
+        ]
+    ]
+    assert trio == [("9.5", "15.0", "not_met"), ("", "50.0", "no_service"), ("no", "yes", "no_service"),
+                    ("", "yes", "no_data")]  # fmt: skip
+    assert record["#indicator+num+gaps"] == "4"  # water: too little, too many per point; latrines: none
+    assert validate(rows, "sites.csv") == []
+    errors: list = []
+    assert hxl.schema(hxl.data(GAP_SCHEMA), callback=errors.append).validate(hxl.data(rows)), errors
+    rows[2][rows[1].index("#status+water+lppd")] = "fine"
+    assert not hxl.schema(hxl.data(GAP_SCHEMA), callback=lambda e: None).validate(hxl.data(rows))

@@ -209,3 +209,160 @@ def test_flow_round_shows_daily_flows_stacked_by_documentation_status(world, mak
     panels = response.context["report"].flows
     assert [(p.crossing, p.total) for p in panels] == [("Torkham · Leaving Pakistan", 22)]
     assert panels[0].chart.count('class="bar"') == 3
+
+
+# Links between the pages of a round ------------------------------------------------------------------------------
+
+
+def _links(html):
+    """(upload specs, batches link shown, internal export hrefs, public export hrefs) of a round page."""
+    import re
+
+    uploads = re.findall(r'href="/intake/([\w.]+)/rounds/\d+/upload/" data-upload', html)
+    internal = re.findall(r'href="(/dtm/exports/rounds/\d+/[\w-]+\.csv)" data-export="internal"', html)
+    public = re.findall(r'href="(/dtm/exports/public/rounds/\d+/[\w-]+\.csv)" data-export="public"', html)
+    return uploads, 'id="round-batches"' in html, internal, public
+
+
+MOBILITY_UPLOADS = ["dtm.location_assessment", "dtm.site_assessment"]
+
+
+@pytest.mark.parametrize(
+    ("roles", "area", "uploads", "batches", "internal"),
+    [
+        ("im", "PK", MOBILITY_UPLOADS, True, True),
+        ("enumerator", "PK7", MOBILITY_UPLOADS, True, True),
+        ("auditor", "PK", [], False, True),
+    ],
+)
+def test_draft_round_links_to_uploads_batches_and_internal_exports(
+    world, make_user, login, roles, area, uploads, batches, internal
+):
+    client = login(make_user(roles, area))
+    r3 = world["r3"].pk
+
+    html = client.get(reverse("dtm:round_detail", args=[r3])).content.decode()
+
+    expected_internal = [f"/dtm/exports/rounds/{r3}/{n}.csv" for n in ("admin0", "admin1", "admin2", "sites")]
+    assert _links(html) == (uploads, batches, expected_internal if internal else [], [])
+    if batches:
+        assert f'href="/intake/batches/?round={r3}"' in html
+
+
+def test_published_round_links_to_public_exports_and_no_uploads(world, make_user, login):
+    r2 = world["r2"].pk
+
+    im = _links(login(make_user("im")).get(reverse("dtm:round_detail", args=[r2])).content.decode())
+    partner = _links(
+        login(make_user("partner-viewer", "PK2")).get(reverse("dtm:round_detail", args=[r2])).content.decode()
+    )
+
+    public = [f"/dtm/exports/public/rounds/{r2}/{n}.csv" for n in ("admin0", "admin1", "admin2")]
+    assert im == (
+        [],
+        True,
+        [f"/dtm/exports/rounds/{r2}/{n}.csv" for n in ("admin0", "admin1", "admin2", "sites")],
+        public,
+    )
+    assert partner == (
+        [],
+        False,
+        [f"/dtm/exports/rounds/{r2}/{n}.csv" for n in ("admin0", "admin1", "admin2", "sites")],
+        public,
+    )
+
+
+def test_every_linked_export_downloads_for_the_one_it_is_shown_to(world, make_user, login):
+    client = login(make_user("partner-viewer", "PK2"))
+    _u, _b, internal, public = _links(client.get(reverse("dtm:round_detail", args=[world["r2"].pk])).content.decode())
+
+    statuses = {url: client.get(url).status_code for url in internal + public}
+
+    assert set(statuses.values()) == {200}
+
+
+def test_flow_round_links_to_flow_uploads_and_flow_exports(world, make_user, login):
+    op = Operation.objects.create(code="returns", name="Afghan Returns", started_on=date(2023, 9, 1))
+    flow = _round(op, 1, status=RoundStatus.DRAFT, kind="flow", month=10)
+
+    html = login(make_user("im")).get(reverse("dtm:round_detail", args=[flow.pk])).content.decode()
+
+    assert _links(html) == (["dtm.flow_count"], True, [f"/dtm/exports/rounds/{flow.pk}/flows.csv"], [])
+
+
+def test_dashboard_links_to_the_round_data(world, make_user, login):
+    client = login(make_user("im"))
+
+    html = client.get(reverse("dtm:dashboard"), {"operation": world["op"].pk, "round": world["r3"].pk}).content.decode()
+
+    assert _links(html)[0] == MOBILITY_UPLOADS
+    assert 'href="#round-links"' in html
+    assert f'href="/dtm/rounds/{world["r3"].pk}/report/"' in html
+
+
+def test_round_links_outside_scope_stay_not_found(world, make_user, login):
+    client = login(make_user("partner-viewer", "PK2"))
+    r3 = world["r3"].pk
+
+    assert client.get(reverse("dtm:round_detail", args=[r3])).status_code == 404
+    assert client.get(f"/dtm/exports/rounds/{r3}/admin2.csv").status_code == 404
+    assert client.get(f"/intake/dtm.location_assessment/rounds/{r3}/upload/").status_code == 404
+
+
+def test_the_submitter_is_not_offered_the_approval(world, make_user, login):
+    first = make_user("im")
+    client = login(first)
+    client.post(reverse("dtm:round_action", args=[world["r3"].pk, "submit"]))
+
+    html = client.get(reverse("dtm:round_detail", args=[world["r3"].pk])).content.decode()
+
+    assert 'id="action-publish"' not in html
+    assert 'id="action-return"' in html
+    assert 'id="awaiting-approval"' in html
+
+
+@pytest.mark.parametrize(
+    ("roles", "shown"), [("im", True), ("enumerator", True), ("auditor", False), ("partner-viewer", False)]
+)
+def test_imports_in_the_navigation_for_those_who_enter_data(world, make_user, login, roles, shown):
+    html = login(make_user(roles)).get(reverse("dtm:rounds")).content.decode()
+
+    assert ('data-nav="intake"' in html) is shown
+
+
+# Figures in both languages -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_figures_are_grouped_by_thousands_in_english_and_urdu(world, make_user, login, language):
+    client = login(make_user("im"))
+    client.post(reverse("accounts:language"), {"language": language, "next": "/"})
+
+    html = client.get(reverse("dtm:dashboard"), {"operation": world["op"].pk, "round": world["r2"].pk}).content.decode()
+
+    assert f'<html lang="{language}"' in html
+    assert 'id="kf-individuals">13,500<' in html
+    assert 'id="kf-change"><span dir="ltr">+6,750</span>' in html
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(0, "0"), (999, "999"), (1000, "1,000"), (-4500, "-4,500"), (1234567, "1,234,567"),
+                        (None, ""), ("", ""), ("n/a", "n/a")],
+)  # fmt: skip
+def test_grouped_filter(value, text):
+    from django.utils import translation
+
+    from panah.core.templatetags.panah_numbers import grouped
+
+    with translation.override("ur"):
+        assert grouped(value) == text
+
+
+def test_dashboard_link_to_a_round_picks_its_operation(client, login, make_user, world):
+    login(make_user("im", "PK"))
+    other = Operation.objects.create(code="aaa-first", name="0 Listed first", started_on=date(2030, 1, 1))
+    Round.objects.create(operation=other, number=1, period_start=date(2024, 1, 1), period_end=date(2024, 1, 2))
+
+    response = client.get(reverse("dtm:dashboard"), {"round": world["r1"].pk})
+
+    assert response.context["round"] == world["r1"]

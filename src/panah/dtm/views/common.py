@@ -58,6 +58,7 @@ class DashboardFilters(forms.Form):
 
     def __init__(self, data: Any, *, actor: Any) -> None:
         super().__init__(data)
+        self.actor = actor
         self.operations = list(selectors.operations_with_rounds(actor=actor))
         fields: dict[str, Any] = self.fields
         fields["operation"].choices = [(o.pk, o.name) for o in self.operations]
@@ -69,9 +70,18 @@ class DashboardFilters(forms.Form):
 
     def _chosen_operation(self) -> Any:
         wanted = str(self.data.get("operation", ""))
+        if not wanted and str(self.data.get("round", "")).isdigit():
+            # A link to one round (from the rounds list, an export, a message) names no operation: use the round's.
+            wanted = str(self._operation_of_round(int(self.data["round"])) or "")
         return next(
             (o for o in self.operations if str(o.pk) == wanted), self.operations[0] if self.operations else None
         )
+
+    def _operation_of_round(self, round_id: int) -> int | None:
+        try:
+            return selectors.round_get(actor=self.actor, round_id=round_id).operation_id
+        except ApplicationError:
+            return None
 
     def chosen(self) -> tuple[Any, Round | None, str]:
         """The operation, round (the latest one by default) and province P-code to show."""

@@ -6,8 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from panah.dtm import surveys
 from panah.dtm.sitrep import build_report
 from panah.dtm.views.common import NAV, DashboardFilters, page, rtl
+from panah.dtm.views.links import round_links
 
 
 def _map_urls(round_id: int, province: str) -> dict[str, str]:
@@ -28,4 +30,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if round_ is not None:
         context["report"] = build_report(actor=request.user, round=round_, province=province, rtl=rtl())
         context["urls"] = _map_urls(round_.pk, province)
+        context["links"] = round_links(user=request.user, round=round_)
+        if context["report"].is_flow:
+            context["survey_summary"] = surveys.survey_summary(actor=request.user, round=round_)
     return render(request, "dtm/dashboard.html", context)

@@ -18,6 +18,7 @@ from panah.dtm import selectors, services
 from panah.dtm.choices import RoundStatus
 from panah.dtm.models import Round
 from panah.dtm.views.common import NAV, page
+from panah.dtm.views.links import round_links
 
 BADGES: dict[str, str] = {
     RoundStatus.DRAFT: "badge",
@@ -37,7 +38,10 @@ def actions_for(user: Any, round: Round) -> set[str]:
     if round.status == RoundStatus.DRAFT and can(user, "submit", round):
         allowed.add("submit")
     if round.status == RoundStatus.SUBMITTED and can(user, "approve", round):
-        allowed |= {"publish", "return"}
+        allowed.add("return")
+        # Its submitter may take it back, not approve it: the button would only lead to a refusal.
+        if round.submitted_by_id != user.pk:
+            allowed.add("publish")
     if round.status == RoundStatus.PUBLISHED and can(user, "submit", round):
         allowed.add("correct")
     return allowed
@@ -62,6 +66,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "badge": BADGES.get(round_.status, "badge"),
         "actions": actions_for(request.user, round_),
         "reason_form": ReasonForm(),
+        "links": round_links(user=request.user, round=round_),
         "nav_active": NAV,
     }
     return render(request, "dtm/round_detail.html", context)

@@ -136,3 +136,89 @@ def test_template_download_links(make_user: Any, login: Any, round_: Round) -> N
     assert (xlsx.status_code, xlsx.content[:2]) == (200, b"PK")
     assert csv.content.decode("utf-8-sig").splitlines()[0].startswith("level,district_pcode,admin_pcode,")
     assert client.get(f"/api/intake/{SPEC}/template?round_id={round_.pk}&format=csv").status_code == 200
+
+
+def test_batch_list_filters_by_round_and_links_back(make_user: Any, login: Any, round_: Round) -> None:
+    from panah.intake.registry import context_key
+
+    owner = make_user("im", "PK")
+    mine = _stored_batch(owner, round_)
+    ImportBatch.objects.filter(pk=mine.pk).update(context_key=context_key({"round_id": round_.pk}))
+    other = ImportBatch.objects.create(
+        spec_name=SPEC, context={"round_id": 999}, context_key=context_key({"round_id": 999}),
+        original_filename="b.csv", sha256="1" * 64, content=b"y", uploaded_by=owner,
+    )  # fmt: skip
+    client = login(owner)
+
+    filtered = client.get(f"/intake/batches/?round={round_.pk}")
+    everything = client.get("/intake/batches/?round=x")
+
+    assert [b.pk for b in filtered.context["page_obj"]] == [mine.pk]
+    assert f'href="/dtm/rounds/{round_.pk}/"' in filtered.content.decode()
+    assert {b.pk for b in everything.context["page_obj"]} == {mine.pk, other.pk}
+
+
+def test_batch_page_reports_rows_and_links_back_to_the_round(
+    make_user: Any, login: Any, round_: Round, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = login(make_user("enumerator", "PK7"))
+    rows = HEADER + "PK701,PK70101,a,idp,flood,1,5\nPK701,PK70301,b,idp,flood,1,5\nPK701,PK70101,c,idp,flood,5,4\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/intake/{SPEC}/rounds/{round_.pk}/upload/",
+                    {"file": SimpleUploadedFile("r.csv", rows.encode()), "policy": "accept_clean"})  # fmt: skip
+    batch = ImportBatch.objects.get()
+
+    html = client.get(f"/intake/batches/{batch.pk}/").content.decode()
+
+    assert f'<a href="/dtm/rounds/{round_.pk}/" id="back-to-round">' in html
+    assert f'href="/intake/{SPEC}/rounds/{round_.pk}/upload/"' in html
+    assert (
+        '<tr data-row="3"><td>3</td><td class="mono">admin_pcode</td><td>PK70301 is not in district PK701.</td>' in html
+    )
+    assert '<tr data-row="4"><td>4</td><td class="mono">individuals</td>' in html
+    assert "onchange" not in html  # the Content-Security-Policy forbids inline handlers
+    assert '<dd id="batch-imported">1</dd>' in html
+
+
+def test_upload_page_links_back_to_the_round_and_its_batches(make_user: Any, login: Any, round_: Round) -> None:
+    html = login(make_user("enumerator", "PK7")).get(f"/intake/{SPEC}/rounds/{round_.pk}/upload/").content.decode()
+
+    assert f'<a href="/dtm/rounds/{round_.pk}/" id="back-to-round">' in html
+    assert f'href="/intake/batches/?round={round_.pk}"' in html
+    assert 'id="template-xlsx"' in html
+
+
+def test_held_row_page_marks_the_columns_in_error(
+    make_user: Any, login: Any, round_: Round, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = login(make_user("enumerator", "PK7"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/intake/{SPEC}/rounds/{round_.pk}/upload/",
+                    {"file": SimpleUploadedFile("r.csv", (HEADER + "PK701,PK70101,b,idp,flood,-2,1\n").encode()),
+                     "policy": "accept_clean"})  # fmt: skip
+    row = ImportBatch.objects.get().held.get()
+
+    html = client.get(f"/intake/rows/{row.pk}/").content.decode()
+
+    assert html.count("field-problem") == 1
+    assert '<div class="field field-problem">\n      <label for="id_households">' in html
+
+
+def test_uploaded_file_is_not_kept_once_imported_but_is_still_recognised(
+    make_user: Any, login: Any, round_: Round, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = login(make_user("enumerator", "PK7"))
+    content = _rows(3).encode()
+
+    def upload() -> Any:
+        file = SimpleUploadedFile("rows.csv", content)
+        data = {"file": file, "policy": "accept_clean", "round_id": round_.pk}
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(f"/api/intake/{SPEC}/batches", data)
+
+    first, again = upload(), upload()
+
+    batch = ImportBatch.objects.get(pk=first.json()["batch"]["id"])
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert (batch.status, bytes(batch.content)) == ("done", b"")
+    assert LocationAssessment.objects.count() == 3

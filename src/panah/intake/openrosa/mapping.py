@@ -1,0 +1,94 @@
+"""From a form instance (OpenRosa XML or a Kobo JSON record) to one row of an import spec's columns, as text.
+
+Both sources name a question by its group path ("population/households"), so one mapping serves both. Values stay
+text: the spec's validator parses them exactly as it parses a cell of an uploaded file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from xml.etree import ElementTree
+
+from django.utils.translation import gettext as _
+
+from panah.core.errors import FieldError, invalid
+from panah.intake.openrosa.xforms import XFormSpec
+from panah.intake.registry import ImportSpec
+
+INSTANCE_ID = "meta/instanceID"
+# Entities are how XML bombs and external-file reads start; a form instance never needs a DTD.
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Instance:
+    form_id: str
+    version: str
+    instance_id: str
+    values: dict[str, str]  # leaf path under the root -> text
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _bad(message: str) -> Exception:
+    return invalid(message, FieldError("xml_submission_file", message, "invalid"))
+
+
+def parse_instance(payload: bytes) -> Instance:
+    """The submission's form id, version, instanceID and answers; a 422 naming xml_submission_file otherwise."""
+    if _DTD.search(payload):
+        raise _bad(_("The submission may not declare a DTD or entities."))
+    try:
+        root = ElementTree.fromstring(payload)  # noqa: S314 (DTDs refused above; expat has no external entities)
+    except ElementTree.ParseError as error:
+        raise _bad(_("The submission is not well-formed XML: %(error)s.") % {"error": error}) from None
+    values: dict[str, str] = {}
+    _flatten(root, "", values)
+    form_id = root.get("id", "")
+    instance_id = values.get(INSTANCE_ID, "").strip()
+    if not form_id:
+        raise _bad(_("The submission's root element has no id attribute (the form id)."))
+    if not instance_id or len(instance_id) > 100:
+        raise _bad(_("The submission has no usable meta/instanceID."))
+    return Instance(form_id=form_id, version=root.get("version", ""), instance_id=instance_id, values=values)
+
+
+def _flatten(element: ElementTree.Element, prefix: str, out: dict[str, str]) -> None:
+    for child in element:
+        path = f"{prefix}{_local(child.tag)}"
+        if len(child):
+            _flatten(child, f"{path}/", out)
+        else:
+            # A repeat would give the same path twice; the DTM forms have none, and the first answer is kept.
+            out.setdefault(path, (child.text or "").strip())
+
+
+def _lookup(values: Mapping[str, Any], path: str, column: str) -> str:
+    value = values.get(path)
+    if value is None:
+        # A form built elsewhere may group questions differently: fall back to the question's own name.
+        value = next((v for k, v in values.items() if k.rsplit("/", 1)[-1] == column), None)
+    return "" if value is None or isinstance(value, (list, dict)) else str(value).strip()
+
+
+def row_from_values(spec: ImportSpec, form: XFormSpec | None, values: Mapping[str, Any]) -> dict[str, str]:
+    """One row of the spec's columns; select_multiple answers (space-separated) become the ';' lists of files."""
+    fields = form.fields if form is not None else {}
+    row: dict[str, str] = {}
+    for column in spec.columns:
+        text = _lookup(values, fields.get(column.name, column.name), column.name)
+        row[column.name] = ";".join(text.split()) if column.kind == "list" else text
+    return row
+
+
+def context_from_values(form: XFormSpec | None, values: Mapping[str, Any]) -> dict[str, str]:
+    """The import context answered in the form itself (e.g. the round id); missing keys are left out."""
+    if form is None:
+        return {}
+    found = {key: _lookup(values, path, key) for key, path in form.context.items()}
+    return {key: value for key, value in found.items() if value}
