@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from panah.dtm.importers import FLOW_COLUMNS, LOCATION_COLUMNS, SITE_COLUMNS
+from panah.dtm.importers_survey import SURVEY_COLUMNS
 from panah.intake.openrosa.xforms import XFormSpec, register
 
 FORMS_DIR = Path(__file__).resolve().parent / "xlsforms"
@@ -30,6 +31,8 @@ FLOW_GROUPS = {
     "people": ("men", "women", "boys", "girls", "unaccompanied_children", "persons_with_disability",
                "pregnant_or_lactating", "older_persons"),
 }  # fmt: skip
+# Everything after the consent question sits in one group, relevant only when consent is given.
+SURVEY_GROUPS = {"interview": tuple(c.name for c in SURVEY_COLUMNS)}
 
 
 def paths(columns: tuple[str, ...], groups: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
@@ -47,6 +50,9 @@ FORMS = (
               fields=paths(tuple(c.name for c in SITE_COLUMNS), SITE_GROUPS)),
     XFormSpec(form_id="dtm_flow_count", xlsform=FORMS_DIR / "dtm_flow_count.xlsx", spec_name="dtm.flow_count",
               context=ROUND, fields=paths(tuple(c.name for c in FLOW_COLUMNS), FLOW_GROUPS)),
+    XFormSpec(form_id="dtm_flow_survey", xlsform=FORMS_DIR / "dtm_flow_survey.xlsx", spec_name="dtm.flow_survey",
+              context=ROUND, fields=paths(tuple(c.name for c in SURVEY_COLUMNS), SURVEY_GROUPS),
+              consent="consent", withheld=("interview/respondent_id",)),
 )  # fmt: skip
 
 for _form in FORMS:

@@ -134,6 +134,7 @@ class SubmissionStatus(models.TextChoices):
     DUPLICATE = "duplicate", _("Same values as an earlier submission")
     REJECTED = "rejected", _("Rejected")
     FAILED = "failed", _("Failed")
+    REPLACED = "replaced", _("Replaced by an edit")
 
 
 class KoboSource(TimeStampedModel):

@@ -1,5 +1,8 @@
 """Who sees an import batch: the person who uploaded it, and IM officers and administrators (who run the data).
 
+KoboToolbox sources hold another account's API key and pull as the person who set them up: only IM officers and
+administrators see or change them, whatever their area (a source is not tied to one).
+
 Whether someone may import at all is the spec's question (`ImportSpec.authorise`): it knows the target's rules.
 """
 
@@ -12,7 +15,7 @@ from django.db import models
 from panah.core import permissions
 from panah.core.permissions import Perm, has_role
 from panah.core.roles import Role
-from panah.intake.models import HeldRow, ImportBatch
+from panah.intake.models import HeldRow, ImportBatch, KoboSource
 
 SUPERVISORS = (Role.SYSTEM_ADMIN, Role.IM_OFFICER)
 
@@ -38,6 +41,17 @@ class UploaderOrSupervisorRule:
         return queryset.filter(**{f"{self.uploader}_id": user.pk})
 
 
+class SupervisorsOnlyRule:
+    ACTIONS = (Perm.VIEW, Perm.CREATE, Perm.CHANGE, Perm.DELETE)
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        return action in self.ACTIONS and has_role(user, *SUPERVISORS)
+
+    def scope(self, user: Any, action: str, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        return queryset if self.can(user, action, queryset.model) else queryset.none()
+
+
 def register_rules() -> None:
     permissions.register(ImportBatch, UploaderOrSupervisorRule("uploaded_by"))
     permissions.register(HeldRow, UploaderOrSupervisorRule("batch__uploaded_by"))
+    permissions.register(KoboSource, SupervisorsOnlyRule())

@@ -15,10 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from panah.core.errors import ApplicationError
-from panah.core.permissions import Perm
+from panah.core.permissions import Perm, can
 from panah.intake import registry, selectors, services, tasks
 from panah.intake.forms import DecisionForm, HeldRowForm, UploadForm
-from panah.intake.models import BatchStatus
+from panah.intake.models import BatchStatus, KoboSource
 from panah.intake.template_files import template_csv, template_xlsx
 
 PAGE_SIZE = 50
@@ -104,7 +104,9 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     context = {"round_id": round_id} if round_id is not None else None
     batches = selectors.batch_list(actor=request.user, context=context)
     page_obj = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "intake/batches.html", {"page_obj": page_obj, "round_id": round_id, "nav_active": "intake"})
+    ctx = {"page_obj": page_obj, "round_id": round_id, "nav_active": "intake",
+           "can_manage_kobo": can(request.user, Perm.VIEW, KoboSource)}  # fmt: skip
+    return render(request, "intake/batches.html", ctx)
 
 
 def _batch_context(request: HttpRequest, batch_id: int) -> dict[str, Any]:

@@ -7,7 +7,7 @@ text: the spec's validator parses them exactly as it parses a cell of an uploade
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
@@ -19,6 +19,7 @@ from panah.intake.openrosa.xforms import XFormSpec
 from panah.intake.registry import ImportSpec
 
 INSTANCE_ID = "meta/instanceID"
+DEPRECATED_ID = "meta/deprecatedID"  # an edit names the instance it replaces
 # Entities are how XML bombs and external-file reads start; a form instance never needs a DTD.
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -29,6 +30,10 @@ class Instance:
     version: str
     instance_id: str
     values: dict[str, str]  # leaf path under the root -> text
+
+    @property
+    def deprecated_id(self) -> str:
+        return self.values.get(DEPRECATED_ID, "").strip()
 
 
 def _local(tag: str) -> str:
@@ -76,6 +81,11 @@ def _lookup(values: Mapping[str, Any], path: str, column: str) -> str:
     return "" if value is None or isinstance(value, (list, dict)) else str(value).strip()
 
 
+def answer(values: Mapping[str, Any], path: str) -> str:
+    """The answer to the question at this path (or, failing that, of that name anywhere), as text."""
+    return _lookup(values, path, path.rsplit("/", 1)[-1])
+
+
 def row_from_values(spec: ImportSpec, form: XFormSpec | None, values: Mapping[str, Any]) -> dict[str, str]:
     """One row of the spec's columns; select_multiple answers (space-separated) become the ';' lists of files."""
     fields = form.fields if form is not None else {}
@@ -92,3 +102,16 @@ def context_from_values(form: XFormSpec | None, values: Mapping[str, Any]) -> di
         return {}
     found = {key: _lookup(values, path, key) for key, path in form.context.items()}
     return {key: value for key, value in found.items() if value}
+
+
+def withhold(payload: bytes, paths: Sequence[str]) -> bytes:
+    """The payload with the questions at these paths emptied; a 400 if one still has an answer afterwards."""
+    stripped = payload
+    for path in paths:
+        name = re.escape(path.rsplit("/", 1)[-1].encode())
+        # A text edit, not a re-serialisation: the rest of the XML stays byte for byte as the phone sent it.
+        stripped = re.sub(rb"<(" + name + rb")(\s[^>]*)?>.*?</\1\s*>", rb"<\1/>", stripped, flags=re.DOTALL)
+    values = parse_instance(stripped).values
+    if any(_lookup(values, path, path.rsplit("/", 1)[-1]) for path in paths):
+        raise _bad(_("The submission could not be stored without its withheld answers."))
+    return stripped

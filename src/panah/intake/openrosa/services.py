@@ -17,17 +17,20 @@ from typing import Any
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from panah.core import audit
-from panah.core.errors import conflict
+from panah.core.errors import ApplicationError, conflict
+from panah.core.fields import blind_index
 from panah.intake import registry, services
 from panah.intake.models import (
     BatchPolicy,
     BatchStatus,
     HeldRow,
     ImportBatch,
+    Resolution,
     Submission,
     SubmissionSource,
     SubmissionStatus,
@@ -36,6 +39,7 @@ from panah.intake.openrosa import mapping, xforms
 from panah.intake.registry import ImportSpec
 
 FIRST_ROW = 2  # the header is row 1, as on the held-row page
+PAYLOAD_PURPOSE = "openrosa-payload"
 
 
 @dataclass
@@ -43,6 +47,7 @@ class Receipt:
     submission: Submission
     created: bool  # False: this instanceID was received before with the same content; nothing new was stored
     needs_run: bool  # the submission's batch is to be processed
+    refused: bool = False  # the respondent did not consent: stored as rejected, nothing imported
 
 
 def rows_csv(spec: ImportSpec, rows: Sequence[Mapping[str, str]]) -> bytes:
@@ -56,38 +61,173 @@ def rows_csv(spec: ImportSpec, rows: Sequence[Mapping[str, str]]) -> bytes:
 
 def submission_receive(*, actor: Any, payload: bytes, attachments: Sequence[File[Any]] = ()) -> Receipt:
     """Store an OpenRosa submission and stage its row; the same instanceID again adds attachments only (409 if the
-    XML differs). Refusals of the spec's authorise hook (role, round not a draft) propagate and store nothing."""
-    instance = mapping.parse_instance(payload)
-    form = xforms.get(instance.form_id)
-    digest = hashlib.sha256(payload).hexdigest()
-    existing = Submission.objects.filter(instance_id=instance.instance_id).first()
+    XML differs); an edit (meta/deprecatedID) replaces the earlier instance's row while its round is a draft; a
+    refused interview is stored as rejected, never imported. Refusals (role, round not a draft) store nothing."""
+    incoming = _incoming(payload)
+    instance_id = incoming.instance.instance_id
+    existing = Submission.objects.filter(instance_id=instance_id).first()
     if existing is not None:
-        return _again(actor, existing, digest, attachments)
-    spec = registry.get(form.spec_name)
-    row = mapping.row_from_values(spec, form, instance.values)
-    context = mapping.context_from_values(form, instance.values)
-    stored = _save_attachments(instance.instance_id, attachments)
+        return _again(actor, existing, incoming.digest, attachments)
+    stored = _save_attachments(instance_id, attachments)
     try:
         with transaction.atomic():
-            upload = services.batch_create(
-                actor=actor, spec_name=spec.name, context=context, filename=f"{instance.instance_id}.csv",
-                content=rows_csv(spec, [row]), policy=BatchPolicy.ACCEPT_CLEAN,
-            )  # fmt: skip
-            submission = Submission.objects.create(
-                source=SubmissionSource.OPENROSA, form_id=form.form_id, instance_id=instance.instance_id,
-                sha256=digest, payload=payload.decode("utf-8", errors="replace"), attachments=stored,
-                submitted_by=actor, batch=upload.batch, row_number=FIRST_ROW,
-                status=SubmissionStatus.RECEIVED if upload.created else _settled_status(upload.batch, FIRST_ROW),
-            )  # fmt: skip
-            audit.record(actor=actor, action=audit.Action.CREATE, obj=submission, metadata=_about(submission))
+            return _store(actor, incoming, stored)
     except IntegrityError:
         _delete_files(stored)
         # The same instance arrived twice at once (Collect retries on a slow network): the other request stored it.
-        return _again(actor, Submission.objects.get(instance_id=instance.instance_id), digest, attachments)
+        return _again(actor, Submission.objects.get(instance_id=instance_id), incoming.digest, attachments)
     except Exception:
         _delete_files(stored)
         raise
-    return Receipt(submission=submission, created=True, needs_run=upload.needs_run)
+
+
+@dataclass(frozen=True)
+class _Incoming:
+    instance: mapping.Instance
+    form: xforms.XFormSpec
+    spec: ImportSpec
+    digest: str
+    payload: str  # as stored: withheld answers emptied
+    context: dict[str, str]
+
+
+def _incoming(payload: bytes) -> _Incoming:
+    instance = mapping.parse_instance(payload)
+    form = xforms.get(instance.form_id)
+    if form.withheld:
+        stored = mapping.withhold(payload, [form.fields.get(p, p) for p in form.withheld])
+        # A plain SHA-256 of a one-interview payload could be brute-forced back to the number: key it.
+        digest = blind_index(payload.decode("utf-8", errors="replace"), purpose=PAYLOAD_PURPOSE)
+    else:
+        stored, digest = payload, hashlib.sha256(payload).hexdigest()
+    return _Incoming(
+        instance=instance, form=form, spec=registry.get(form.spec_name), digest=digest,
+        payload=stored.decode("utf-8", errors="replace"), context=mapping.context_from_values(form, instance.values),
+    )  # fmt: skip
+
+
+def _store(actor: Any, incoming: _Incoming, stored: list[dict[str, Any]]) -> Receipt:
+    earlier = _earlier(actor, incoming)
+    if not _consented(incoming):
+        incoming.spec.authorise(actor, services.clean_context(incoming.spec, incoming.context))
+        submission = _create(actor, incoming, stored, None, SubmissionStatus.REJECTED, earlier)
+        if earlier is not None:
+            _release(actor, earlier, keep_batch_id=None)
+            _retire(actor, earlier, submission)
+        return Receipt(submission=submission, created=True, needs_run=False, refused=True)
+    row = mapping.row_from_values(incoming.spec, incoming.form, incoming.instance.values)
+    upload = services.batch_create(
+        actor=actor, spec_name=incoming.spec.name, context=incoming.context,
+        filename=f"{incoming.instance.instance_id}.csv", content=rows_csv(incoming.spec, [row]),
+        policy=BatchPolicy.ACCEPT_CLEAN,
+    )  # fmt: skip
+    if earlier is not None:
+        _release(actor, earlier, keep_batch_id=upload.batch.pk)
+    status = SubmissionStatus.RECEIVED if upload.created else _settled_status(upload.batch, FIRST_ROW)
+    submission = _create(actor, incoming, stored, upload.batch, status, earlier)
+    # An edit is imported in this transaction, so the earlier row is never lost to a failed import; a form with
+    # withheld answers too, so the batch's copy of the row (with the number) is emptied before anything commits.
+    now = upload.needs_run and (earlier is not None or bool(incoming.form.withheld))
+    if now:
+        _import_now(upload.batch.pk, strict=earlier is not None)
+        submission.refresh_from_db(fields=["status"])
+    if earlier is not None:
+        _retire(actor, earlier, submission)
+    return Receipt(submission=submission, created=True, needs_run=upload.needs_run and not now)
+
+
+def _create(
+    actor: Any, incoming: _Incoming, stored: list[dict[str, Any]], batch: ImportBatch | None, status: str,
+    earlier: Submission | None,
+) -> Submission:  # fmt: skip
+    submission = Submission.objects.create(
+        source=SubmissionSource.OPENROSA, form_id=incoming.form.form_id, instance_id=incoming.instance.instance_id,
+        sha256=incoming.digest, payload=incoming.payload, attachments=stored, submitted_by=actor, batch=batch,
+        row_number=FIRST_ROW if batch is not None else None, status=status,
+    )  # fmt: skip
+    metadata = _about(submission)
+    if earlier is not None:
+        metadata["replaces"] = earlier.instance_id
+    if status == SubmissionStatus.REJECTED:
+        metadata["consent"] = "refused"
+    audit.record(actor=actor, action=audit.Action.CREATE, obj=submission, metadata=metadata)
+    return submission
+
+
+def _consented(incoming: _Incoming) -> bool:
+    if not incoming.form.consent:
+        return True
+    return mapping.answer(incoming.instance.values, incoming.form.consent) == "yes"
+
+
+def _earlier(actor: Any, incoming: _Incoming) -> Submission | None:
+    """The submission an edit replaces, locked; None when not an edit or when the earlier one never reached us."""
+    deprecated = incoming.instance.deprecated_id
+    if not deprecated:
+        return None
+    earlier = Submission.objects.select_for_update().select_related("batch").filter(instance_id=deprecated).first()
+    if earlier is None:
+        return None  # e.g. sent to another server first: the edit is taken as a new submission
+    if earlier.form_id != incoming.form.form_id:
+        raise conflict(_("The edit is of another form than the submission it replaces; it was not applied."))
+    if earlier.status == SubmissionStatus.REPLACED:
+        raise conflict(_("The submission this edit replaces was already replaced by another edit; edit that one."))
+    if earlier.status == SubmissionStatus.RECEIVED:
+        raise conflict(_("The submission this edit replaces is still being imported: send the edit again shortly."))
+    if earlier.batch is not None:
+        try:
+            registry.get(earlier.batch.spec_name).authorise(actor, earlier.batch.context)
+        except ApplicationError as error:
+            if error.status != 409:
+                raise
+            raise conflict(
+                _("The edit was not applied: the submission it replaces is in a round that is no longer a draft. "
+                  "%(reason)s") % {"reason": error.message}
+            ) from None  # fmt: skip
+    return earlier
+
+
+def _release(actor: Any, earlier: Submission, keep_batch_id: int | None) -> None:
+    """Take back what the earlier instance put in: its imported row deleted, its open held row discarded."""
+    batch = earlier.batch
+    if batch is None or batch.pk == keep_batch_id:
+        return
+    shared = Submission.objects.filter(batch=batch).exclude(pk=earlier.pk).exclude(status=SubmissionStatus.REPLACED)
+    if shared.exists():
+        return  # another instance with the same values owns this row too
+    spec = registry.get(batch.spec_name)
+    deleted = spec.forget(spec.authorise(actor, batch.context), batch.pk)
+    discarded = HeldRow.objects.filter(batch=batch, resolution=Resolution.OPEN).update(
+        resolved=True, resolution=Resolution.DISCARDED
+    )
+    if discarded:
+        ImportBatch.objects.filter(pk=batch.pk).update(held_rows=F("held_rows") - discarded)
+    metadata = {"replaced_by_edit": True, "deleted_rows": deleted, "discarded_held_rows": discarded}
+    audit.record(actor=actor, action=audit.Action.TRANSITION, obj=batch, metadata=metadata)
+
+
+def _retire(actor: Any, earlier: Submission, replacement: Submission) -> None:
+    earlier.status = SubmissionStatus.REPLACED
+    earlier.save(update_fields=["status", "updated_at"])
+    metadata = {"status": earlier.status, "replaced_by": replacement.instance_id}
+    audit.record(actor=actor, action=audit.Action.TRANSITION, obj=earlier, metadata=metadata)
+
+
+def _import_now(batch_id: int, *, strict: bool) -> None:
+    """Process the batch inside the caller's transaction; a refusal (or, when strict, a held row) rolls it back."""
+    batch = services.batch_process(batch_id=batch_id)
+    submissions_settle(batch_id=batch_id)
+    if batch.status == BatchStatus.FAILED:
+        raise RuntimeError(f"import batch {batch_id} failed")  # rolls back; Collect retries later
+    if batch.status != BatchStatus.DONE:
+        raise conflict(batch.error_summary or _("The submission could not be imported."))
+    if strict and batch.held_rows:
+        problems = HeldRow.objects.filter(batch_id=batch_id).values_list("errors", flat=True).first() or []
+        text = "; ".join(f"{e['column']}: {e['message']}" for e in problems)
+        raise ApplicationError(
+            "invalid", _("The edit was not applied, the earlier version stays: %(problems)s") % {"problems": text},
+            status=422,
+        )  # fmt: skip
 
 
 def _about(submission: Submission) -> dict[str, Any]:

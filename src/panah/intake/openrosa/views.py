@@ -114,6 +114,9 @@ def submission(request: HttpRequest) -> HttpResponse:
         receipt = tasks.submission_receive(actor=request.user, payload=xml_file.read(), attachments=attachments)
     except ApplicationError as error:
         return _refusal(error)
+    if receipt.refused:
+        text = _("Recorded as a refused interview (no consent): nothing was imported.")
+        return responses.message(text, 201, "submit_success")
     if not receipt.created:
         return responses.message(_("This submission was already received."), 202, "submit_success")
     return responses.message(_("Thank you: the submission was received."), 201, "submit_success")

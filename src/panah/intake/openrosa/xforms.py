@@ -34,6 +34,10 @@ class XFormSpec:
     # Context keys of the import (e.g. round_id) read from a question of the form: key -> path.
     context: Mapping[str, str] = field(default_factory=dict)
     media: tuple[Path, ...] = ()
+    # The consent question's path: an instance whose answer is not "yes" is recorded as refused, never imported.
+    consent: str = ""
+    # Questions never stored in clear (e.g. a respondent's number the spec hashes): emptied in the stored XML.
+    withheld: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

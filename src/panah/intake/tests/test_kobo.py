@@ -203,3 +203,20 @@ def test_command_pulls_one_source(kpi: str, make_user: Any, round_: Round, capsy
     call_command("kobo_pull", "--source", str(source.pk))
     assert capsys.readouterr().out == f"{source}: 3 fetched, 3 new\n"
     assert LocationAssessment.objects.count() == 2
+
+
+def test_kobo_copy_of_a_survey_keeps_no_respondent_number_and_refusals_are_not_imported() -> None:
+    from panah.intake.kobo.services import _consented, _fingerprint, _stored_copy
+    from panah.intake.openrosa import xforms
+
+    form = xforms.for_spec("dtm.flow_survey")
+    record = {"consent": "yes", "interview/respondent_id": "0300-1234567", "interview/age": "34", "_id": 7}
+
+    stored = _stored_copy(form, record)
+
+    assert stored["interview/respondent_id"] == ""
+    assert stored["interview/age"] == "34"
+    assert "1234567" not in _fingerprint(record)
+    assert _consented(form, record)
+    assert not _consented(form, {**record, "consent": "no"})
+    assert _consented(xforms.for_spec("dtm.location_assessment"), {"households": "3"})
