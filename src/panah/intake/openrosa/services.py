@@ -165,7 +165,12 @@ def _earlier(actor: Any, incoming: _Incoming) -> Submission | None:
     deprecated = incoming.instance.deprecated_id
     if not deprecated:
         return None
-    earlier = Submission.objects.select_for_update().select_related("batch").filter(instance_id=deprecated).first()
+    earlier = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("batch")
+        .filter(instance_id=deprecated)
+        .first()
+    )
     if earlier is None:
         return None  # e.g. sent to another server first: the edit is taken as a new submission
     if earlier.form_id != incoming.form.form_id:
