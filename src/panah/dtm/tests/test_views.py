@@ -366,3 +366,4 @@ def test_dashboard_link_to_a_round_picks_its_operation(client, login, make_user,
     response = client.get(reverse("dtm:dashboard"), {"round": world["r1"].pk})
 
     assert response.context["round"] == world["r1"]
+    assert response.context["form"]["operation"].value() == str(world["r1"].operation_id)

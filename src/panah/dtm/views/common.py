@@ -71,8 +71,12 @@ class DashboardFilters(forms.Form):
     def _chosen_operation(self) -> Any:
         wanted = str(self.data.get("operation", ""))
         if not wanted and str(self.data.get("round", "")).isdigit():
-            # A link to one round (from the rounds list, an export, a message) names no operation: use the round's.
+            # A link to one round (from the rounds list, an export, a message) names no operation: use the round's,
+            # and show it as chosen so that pressing "Show" keeps the same round.
             wanted = str(self._operation_of_round(int(self.data["round"])) or "")
+            if wanted:
+                self.data = self.data.copy()
+                self.data["operation"] = wanted
         return next(
             (o for o in self.operations if str(o.pk) == wanted), self.operations[0] if self.operations else None
         )
