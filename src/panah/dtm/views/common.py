@@ -75,8 +75,7 @@ class DashboardFilters(forms.Form):
             # and show it as chosen so that pressing "Show" keeps the same round.
             wanted = str(self._operation_of_round(int(self.data["round"])) or "")
             if wanted:
-                self.data = self.data.copy()
-                self.data["operation"] = wanted
+                self.data = {**self.data, "operation": wanted}
         return next(
             (o for o in self.operations if str(o.pk) == wanted), self.operations[0] if self.operations else None
         )
