@@ -75,7 +75,8 @@ class DashboardFilters(forms.Form):
             # and show it as chosen so that pressing "Show" keeps the same round.
             wanted = str(self._operation_of_round(int(self.data["round"])) or "")
             if wanted:
-                self.data = {**self.data, "operation": wanted}
+                # items(), not {**data}: a QueryDict keeps lists underneath and unpacking would copy those.
+                self.data = {**dict(self.data.items()), "operation": wanted}
         return next(
             (o for o in self.operations if str(o.pk) == wanted), self.operations[0] if self.operations else None
         )
