@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from panah.core.errors import ApplicationError
+from panah.core.pages import page
 from panah.core.permissions import Perm, can
 from panah.geo import selectors, services
 from panah.geo.forms import AreaFilterForm, SiteFilterForm, SiteForm, add_application_error
@@ -25,24 +24,6 @@ from panah.geo.models import Site
 
 PAGE_SIZE = 50
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-
-
-def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed-in only; a not-found or forbidden refusal from a selector becomes the usual 404/403 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as error:
-            if error.status == 404:
-                raise Http404(error.message) from None
-            if error.status == 403:
-                raise PermissionDenied(error.message) from None
-            raise
-
-    return wrapped
 
 
 def _is_partial(request: HttpRequest) -> bool:

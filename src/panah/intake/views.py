@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from panah.core.errors import ApplicationError
+from panah.core.pages import page
 from panah.core.permissions import Perm, can
 from panah.intake import registry, selectors, services, tasks
 from panah.intake.forms import DecisionForm, HeldRowForm, UploadForm
@@ -23,26 +20,6 @@ from panah.intake.template_files import template_csv, template_xlsx
 
 PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed-in only; not-found and forbidden refusals become the usual 404/403 pages."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as error:
-            if error.status == 404:
-                raise Http404(error.message) from None
-            if error.status == 403:
-                raise PermissionDenied(error.message) from None
-            if request.method == "GET":
-                return render(request, "intake/refused.html", {"error": error}, status=error.status)
-            raise
-
-    return wrapped
 
 
 def _form_error(form: Any, error: ApplicationError) -> None:

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
@@ -19,24 +14,6 @@ from panah.dtm.models import Round
 from panah.geo import selectors as geo_selectors
 
 NAV = "dtm"
-
-
-def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed-in only; a not-found or forbidden refusal from a selector becomes the usual 404/403 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as error:
-            if error.status == 404:
-                raise Http404(error.message) from None
-            if error.status == 403:
-                raise PermissionDenied(error.message) from None
-            raise
-
-    return wrapped
 
 
 def rtl() -> bool:

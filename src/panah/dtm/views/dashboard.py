@@ -6,9 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from panah.core.pages import page
 from panah.dtm import surveys
 from panah.dtm.sitrep import build_report
-from panah.dtm.views.common import NAV, DashboardFilters, page, rtl
+from panah.dtm.views.common import NAV, DashboardFilters, rtl
 from panah.dtm.views.links import round_links
 
 

@@ -6,9 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
+from panah.core.pages import page
 from panah.dtm import selectors
 from panah.dtm.sitrep import build_report, render_pdf
-from panah.dtm.views.common import NAV, page, rtl
+from panah.dtm.views.common import NAV, rtl
 
 
 @page

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from panah.core.errors import ApplicationError
+from panah.core.pages import page
 from panah.core.permissions import can
 from panah.dtm import selectors, services
 from panah.dtm.choices import RoundStatus
 from panah.dtm.models import Round
-from panah.dtm.views.common import NAV, page
+from panah.dtm.views.common import NAV
 from panah.dtm.views.links import round_links
 
 BADGES: dict[str, str] = {

@@ -17,10 +17,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from panah.core.errors import ApplicationError
+from panah.core.pages import page
 from panah.core.permissions import Perm
 from panah.intake.kobo import selectors, services, tasks
 from panah.intake.kobo.forms import KoboSourceForm
-from panah.intake.views import _form_error, page
+from panah.intake.views import _form_error
 
 ROW_TEMPLATE = "intake/kobo_source_row.html"
 
