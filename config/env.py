@@ -43,6 +43,7 @@ def _parse_list(raw: str) -> list[str]:
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "str": str,
     "int": int,
+    "float": float,
     "bool": _parse_bool,
     "list": _parse_list,
 }
@@ -143,4 +144,15 @@ REQUIRE_BROWSER_TESTS: bool = declare(
     "bool",
     False,
     "Tests: fail instead of skipping when Chromium is missing (set in CI).",
+)
+
+# Deduplication of the household registry (defaults chosen from bench/registry_link_bench.py: see the issue 4 note).
+LINK_UPPER: float | None = declare(
+    "PANAH_LINK_UPPER", "float", None, "Match probability at or above which two registry records are linked."
+)
+LINK_LOWER: float | None = declare(
+    "PANAH_LINK_LOWER", "float", None, "Match probability from which a pair goes to the adjudication queue."
+)
+DUPLICATE_RATE_STOP: float = declare(
+    "PANAH_DUPLICATE_RATE_STOP", "float", 0.5, "An imported batch whose share of duplicates exceeds this stops for review."
 )

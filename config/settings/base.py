@@ -43,6 +43,9 @@ PANAH_PUBLIC_MIN_COUNT = env.PUBLIC_MIN_COUNT
 # Keep grouped figures of published (frozen) rounds in memory; tests turn it off because they write rows into
 # published rounds directly, which the services never allow.
 PANAH_CACHE_PUBLISHED_FIGURES = True
+PANAH_LINK_UPPER = env.LINK_UPPER
+PANAH_LINK_LOWER = env.LINK_LOWER
+PANAH_DUPLICATE_RATE_STOP = env.DUPLICATE_RATE_STOP
 PANAH_OPENROSA_MAX_SUBMISSION_BYTES = env.OPENROSA_MAX_SUBMISSION_BYTES
 
 INSTALLED_APPS = [
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
     "panah.accounts",
     "panah.intake",
     "panah.dtm",
+    "panah.registry",
     "panah.demo",
 ]
 

@@ -1,0 +1,174 @@
+"""Writing the registry: registering a household with its members (the one way records are created).
+
+Each registration is one transaction: household, members, their golden records, documents and the audit event.
+Deduplication runs afterwards (linking.py): a registration is never refused because it may be a duplicate, it is
+linked or queued for a decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from panah.accounts.models import Organisation
+from panah.core import audit
+from panah.core.errors import FieldError, forbidden, invalid
+from panah.core.fields import blind_index
+from panah.core.permissions import Perm
+from panah.geo.models import AdminArea, AdminLevel, Site
+from panah.registry import inputs, policy
+from panah.registry.models import Document, Household, Individual, Person, RecordState, Source
+
+DOCUMENT_PURPOSE = "registry-document"
+
+
+def document_index(doc_type: str, normalised: str) -> str:
+    """The keyed hash that finds a document by type and number without decrypting anything."""
+    return blind_index(f"{doc_type}:{normalised}", purpose=DOCUMENT_PURPOSE)
+
+
+@dataclass
+class Registered:
+    household: Household
+    warnings: list[FieldError]
+    created: bool = True  # False: this source_ref was registered before; nothing new was written
+
+
+def _area(actor: Any, pcode: str) -> AdminArea:
+    area = AdminArea.objects.filter(pcode=pcode.strip().upper(), retired_on__isnull=True).first()
+    if area is None or area.level != AdminLevel.TEHSIL:
+        raise invalid(_("Choose a tehsil."), FieldError("area_pcode", _("Not a current tehsil P-code."), "invalid"))
+    if not policy.may_create_in(actor, area):
+        # Outside the actor's areas looks exactly like an unknown tehsil.
+        raise invalid(_("Choose a tehsil."), FieldError("area_pcode", _("Not a current tehsil P-code."), "invalid"))
+    return area
+
+
+def _site(public_id: str, area: AdminArea) -> Site | None:
+    if not public_id:
+        return None
+    site = (
+        Site.objects.filter(public_id=public_id, admin_area__path__startswith=area.path).first()
+        if _uuid(public_id)
+        else None
+    )
+    if site is None:
+        raise invalid(
+            _("Choose a site in the tehsil."), FieldError("site", _("No such site in this tehsil."), "invalid")
+        )
+    return site
+
+
+def _uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _shared(actor: Any, names: list[str]) -> list[Organisation]:
+    found = list(Organisation.objects.filter(short_name__in=names, is_active=True))
+    missing = sorted(set(names) - {o.short_name for o in found})
+    if missing:
+        raise invalid(
+            _("Unknown organisation."),
+            FieldError("shared_with", _("Unknown: %(names)s") % {"names": ", ".join(missing)}, "invalid"),
+        )
+    return [o for o in found if o.pk != actor.organisation_id]
+
+
+def household_register(
+    *,
+    actor: Any,
+    data: inputs.HouseholdInput,
+    source: str = Source.PAGE,
+    source_ref: str = "",
+    batch_id: int | None = None,
+    state: str = RecordState.ACTIVE,
+) -> Registered:
+    """Register a household and its members, each as a new golden record; the same source_ref again (a form
+    submitted twice) returns the first household and writes nothing. Audited; deduplication runs after commit."""
+    if not policy.may_create(actor):
+        raise forbidden()
+    if actor.organisation_id is None:
+        raise forbidden(_("Your account belongs to no organisation, so it cannot register households."))
+    if source_ref:
+        earlier = Household.objects.filter(organisation_id=actor.organisation_id, source=source, source_ref=source_ref)
+        if (found := earlier.first()) is not None:
+            return Registered(household=found, warnings=[], created=False)
+    checked = inputs.check(data)
+    area = _area(actor, data.area_pcode)
+    site = _site(data.site, area)
+    shared = _shared(actor, data.shared_with)
+    with transaction.atomic():
+        household = Household.objects.create(
+            organisation_id=actor.organisation_id, area=area, site=site, address=data.address.strip(),
+            coordinates=f"{data.latitude},{data.longitude}" if data.latitude is not None else "",
+            status=data.status, documentation=data.documentation, phones="\n".join(checked.phones),
+            consent_purpose=data.consent_purpose.strip(), consent_date=data.consent_date,
+            consent_recorded_by=data.consent_recorded_by.strip(), source=source, source_ref=source_ref,
+            batch_id=batch_id, state=state, registered_by=actor,
+        )  # fmt: skip
+        if shared:
+            household.shared_with.set(shared)
+        _members(household, data.members, checked)
+        audit.record(
+            actor=actor, action=audit.Action.CREATE, obj=household,
+            metadata={"members": len(data.members), "source": source, "state": state, "batch_id": batch_id},
+        )  # fmt: skip
+    return Registered(household=household, warnings=checked.warnings)
+
+
+def _members(household: Household, members: list[inputs.MemberInput], checked: inputs.Checked) -> None:
+    persons = Person.objects.bulk_create([Person() for _ in members])
+    individuals = Individual.objects.bulk_create(
+        [
+            Individual(
+                household=household,
+                person=person,
+                line_number=i + 1,
+                relationship=m.relationship,
+                given_name=m.given_name.strip(),
+                father_name=m.father_name.strip(),
+                father_relation=m.father_relation,
+                family_name=m.family_name.strip(),
+                sex=m.sex,
+                date_of_birth=m.date_of_birth,
+                age=m.age,
+                birth_estimated=m.birth_estimated,
+                vulnerabilities=m.vulnerabilities_json(),
+            )
+            for i, (m, person) in enumerate(zip(members, persons, strict=True))
+        ]
+    )
+    documents = [
+        Document(
+            individual=individuals[i],
+            doc_type=doc.doc_type,
+            number=checked.documents[(i, j)],
+            number_index=document_index(doc.doc_type, checked.documents[(i, j)]),
+            attachment=doc.attachment,
+        )
+        for i, m in enumerate(members)
+        for j, doc in enumerate(m.documents)
+    ]
+    Document.objects.bulk_create(documents)
+
+
+def household_share(*, actor: Any, household: Household, organisations: list[str]) -> Household:
+    """Share a household with other organisations (their staff then see it in their areas). Audited."""
+    if not policy.can_household(actor, Perm.CHANGE, household) or household.organisation_id != actor.organisation_id:
+        raise forbidden(_("Only the registering organisation shares its households."))
+    shared = _shared(actor, organisations)
+    with transaction.atomic():
+        before = sorted(o.short_name for o in household.shared_with.all())
+        household.shared_with.add(*shared)
+        after = sorted(o.short_name for o in household.shared_with.all())
+        audit.record(actor=actor, action=audit.Action.UPDATE, obj=household, changes={"shared_with": [before, after]})
+    return household
