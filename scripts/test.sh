@@ -22,6 +22,12 @@ if [ ! -x "$chromium" ] && [ "$chromium" = /usr/bin/chromium ] && [ "$(id -u)" -
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; } ||
         echo "apt-get could not install chromium"
 fi
+# One registry test runs the linkage on PySpark in local mode, which needs a Java runtime. Root can install it here.
+if ! command -v java >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's default-jre-headless with apt-get for the Spark linkage test"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; } ||
+        echo "apt-get could not install a Java runtime: the Spark linkage test will fail"
+fi
 if [ -x "$chromium" ]; then
     browser="run in $chromium"
 elif [[ "${PANAH_REQUIRE_BROWSER_TESTS:-0}" =~ ^(1|true|yes|on)$ ]]; then
