@@ -144,7 +144,8 @@ def find(households: Collection[int]) -> Found:
     new_ids = {i.pk for i in new}
     pairs = _document_pairs(new, households)
     provinces = {_province(i.household.area.path) for i in new}
-    nearby = Q(household__state=RecordState.ACTIVE) & ~Q(household_id__in=households)
+    nearby = Q(household__state=RecordState.ACTIVE, household__consent_withdrawn_at__isnull=True)
+    nearby &= ~Q(household_id__in=households)
     if provinces:
         nearby &= _in_provinces(provinces)
     documented = {pk for pair in pairs for pk in pair} - new_ids

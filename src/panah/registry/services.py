@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from panah.accounts.models import Organisation
 from panah.core import audit
-from panah.core.errors import FieldError, forbidden, invalid
+from panah.core.errors import FieldError, conflict, forbidden, invalid
 from panah.core.fields import blind_index
 from panah.core.permissions import Perm
 from panah.geo.models import AdminArea, AdminLevel, Site
@@ -172,3 +173,20 @@ def household_share(*, actor: Any, household: Household, organisations: list[str
         after = sorted(o.short_name for o in household.shared_with.all())
         audit.record(actor=actor, action=audit.Action.UPDATE, obj=household, changes={"shared_with": [before, after]})
     return household
+
+
+def household_consent_withdraw(*, actor: Any, household: Household) -> Household:
+    """Record that the household withdrew its consent: its records stay (for accountability) but are no longer
+    compared against new registrations or shared further. Audited; a second withdrawal is a 409."""
+    if not policy.can_household(actor, Perm.CHANGE, household):
+        raise forbidden()
+    with transaction.atomic():
+        locked = Household.objects.select_for_update().get(pk=household.pk)
+        if locked.consent_withdrawn_at is not None:
+            raise conflict(_("Consent was already withdrawn."))
+        locked.consent_withdrawn_at = timezone.now()
+        locked.save(update_fields=["consent_withdrawn_at", "updated_at"])
+        audit.record(
+            actor=actor, action=audit.Action.TRANSITION, obj=locked, changes={"consent": ["given", "withdrawn"]}
+        )
+    return locked
