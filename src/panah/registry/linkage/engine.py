@@ -1,0 +1,166 @@
+"""Record linkage of household registrations: `link(records)` -> clusters of records of one person, and scored pairs.
+
+Passes
+1. Exact: the same document (type and normalised number) is the same person, whatever else differs.
+2. Probabilistic (Fellegi–Sunter, Splink 4): five comparisons (model.py): name (canonical keys absorb transliteration,
+   spacing, a dropped Muhammad, swapped given and family names), birth (1 January is a year-only date; years compared
+   with tolerance), sex, document (two different CNICs is strong evidence against), and ONE household-context
+   comparison over phone, father's name, family name and district together: members of one household share all four,
+   so counting them separately would make siblings look like duplicates.
+3. Household stage (household.py): when several members of two households from different registrations pair up,
+   those pairs support each other; siblings inside one registration are never compared or clustered together.
+4. Clusters (cluster.py): greedy, strongest pair first, never two records of one household, two CNICs, or a pair a
+   person declared distinct.
+
+Parameters. m-probabilities are fixed defaults (model.py), set from what the data looks like and checked against the
+synthetic benchmark (bench/registry_link_bench.py) and FEBRL3/4. u-probabilities are counted on every run over all
+pairs of a seeded random sample of the records at hand (model.estimate_u), so they follow the size of the list: a
+shared phone is weak evidence in a list of 50 and strong in a registry of a million. The prior is
+`duplicates_per_record / (N - 1)`: each record is expected to have that many other registrations in the data.
+
+Thresholds. DEFAULT_THRESHOLDS: see the comment there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from panah.registry.linkage import backends
+from panah.registry.linkage.cluster import cluster
+from panah.registry.linkage.household import boost_households
+from panah.registry.linkage.model import COMPARISONS, estimate_u, evidence_labels, splink_settings
+from panah.registry.linkage.prepare import COLUMNS, prepare
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    upper: float  # match probability at or above which a pair is linked
+    lower: float  # at or above this (and below upper) a pair goes to review; below it the records are distinct
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.lower <= self.upper <= 1.0:
+            raise ValueError("thresholds need 0 < lower <= upper <= 1")
+
+
+# Chosen on the benchmark: see the module docstring of this file's package (linkage/__init__.py).
+DEFAULT_THRESHOLDS = Thresholds(upper=0.9, lower=0.5)
+DEFAULT_DUPLICATES_PER_RECORD = 0.3
+# A document number shared by more records than this is a placeholder or a data-entry habit, not one person.
+MAX_DOCUMENT_GROUP = 12
+BACKENDS = ("duckdb", "spark")
+
+
+@dataclass
+class LinkResult:
+    clusters: pd.DataFrame  # record_id, cluster_id, match_probability (NaN for a record alone in its cluster)
+    pairs: pd.DataFrame  # record_id_l, record_id_r, match_probability, match_weight, decision, evidence_<comparison>
+
+
+def _check_input(records: pd.DataFrame) -> None:
+    missing = [column for column in COLUMNS if column not in records.columns]
+    if missing:
+        raise ValueError(f"records lack the column(s): {', '.join(missing)}")
+    ids = records["record_id"].astype("string")
+    if ids.isna().any() or (ids.str.strip() == "").any():
+        raise ValueError("every record needs a record_id")
+    if ids.duplicated().any():
+        raise ValueError("record_id values must be unique")
+
+
+def _exact_pairs(prepared: pd.DataFrame) -> pd.DataFrame:
+    """Pairs sharing a document, in groups small enough to be one person, outside one household."""
+    with_doc = prepared.loc[prepared["doc_key"].notna(), ["record_id", "doc_key", "hh", "is_new"]]
+    sizes = with_doc.groupby("doc_key")["record_id"].transform("size")
+    with_doc = with_doc[(sizes > 1) & (sizes <= MAX_DOCUMENT_GROUP)]
+    pairs = with_doc.merge(with_doc, on="doc_key", suffixes=("_l", "_r"))
+    keep = (pairs["record_id_l"] < pairs["record_id_r"]) & ((pairs["is_new_l"] == 1) | (pairs["is_new_r"] == 1))
+    keep &= pairs["hh_l"].isna() | pairs["hh_r"].isna() | (pairs["hh_l"] != pairs["hh_r"])
+    return pairs.loc[keep, ["record_id_l", "record_id_r"]].reset_index(drop=True)
+
+
+def _with_exact(scored: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
+    exact = exact.assign(exact=True)
+    merged = scored.merge(exact, on=["record_id_l", "record_id_r"], how="outer")
+    merged["exact"] = merged["exact"].astype("boolean").fillna(False).astype(bool)
+    merged.loc[merged["exact"], "match_probability"] = 1.0
+    document_top = len(COMPARISONS[3].levels) - 1
+    merged.loc[merged["exact"] & merged["gamma_document"].isna(), "gamma_document"] = document_top
+    return merged
+
+
+def _drop_pairs(scored: pd.DataFrame, exclude_pairs: Collection[tuple[str, str]]) -> pd.DataFrame:
+    if not exclude_pairs:
+        return scored
+    keys = {(min(a, b), max(a, b)) for a, b in exclude_pairs}
+    mask = [(left, right) not in keys for left, right in zip(scored["record_id_l"], scored["record_id_r"], strict=True)]
+    return scored[np.array(mask, dtype=bool)]
+
+
+def _evidence(scored: pd.DataFrame) -> pd.DataFrame:
+    columns = {}
+    for comparison in COMPARISONS:
+        labels = evidence_labels(comparison)
+        gamma = scored[f"gamma_{comparison.name}"]
+        columns[f"evidence_{comparison.name}"] = gamma.map(lambda g, lab=labels: "" if pd.isna(g) else lab[int(g)])
+    return pd.DataFrame(columns, index=scored.index)
+
+
+def _prior(size: int, duplicates_per_record: float) -> float:
+    return min(0.5, max(1e-12, duplicates_per_record / max(size - 1, 1)))
+
+
+def link(
+    records: pd.DataFrame,
+    *,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    backend: str = "duckdb",
+    spark: Any = None,
+    new_ids: Collection[str] | None = None,
+    exclude_pairs: Collection[tuple[str, str]] = (),
+    duplicates_per_record: float = DEFAULT_DUPLICATES_PER_RECORD,
+    reference_year: int | None = None,
+    temp_directory: str = "",
+) -> LinkResult:
+    """Cluster `records` (columns COLUMNS, text) into people; pairs at or above `thresholds.lower` with their evidence.
+
+    With `new_ids`, only pairs involving at least one of those records are scored and returned (the others are the
+    registry as it stands). `exclude_pairs` are never linked, directly or through a chain.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}")
+    if backend == "spark" and spark is None:
+        raise ValueError("the spark backend needs a SparkSession (spark=...)")
+    _check_input(records)
+    prepared = prepare(records, new_ids=new_ids, reference_year=reference_year)
+    settings = splink_settings(estimate_u(prepared), _prior(len(prepared), duplicates_per_record))
+    floor = min(thresholds.lower, 0.01)
+    if backend == "spark":
+        scored = backends.predict_spark(prepared, settings, floor, spark=spark)
+    else:
+        scored = backends.predict_duckdb(prepared, settings, floor, temp_directory=temp_directory)
+    scored = _drop_pairs(_with_exact(scored, _exact_pairs(prepared)), exclude_pairs)
+    scored = boost_households(scored, prepared, settings["probability_two_random_records_match"])
+    scored = scored[scored["match_probability"] >= thresholds.lower]
+    scored = scored.sort_values(
+        ["exact", "match_probability", "record_id_l", "record_id_r"], ascending=[False, False, True, True]
+    ).reset_index(drop=True)
+    is_link = (scored["match_probability"] >= thresholds.upper).to_numpy()
+    cnics = prepared["doc_num"].where(prepared["doc_type"] == "cnic", None)
+    clusters, accepted = cluster(
+        prepared["record_id"].tolist(),
+        prepared["hh"].tolist(),
+        cnics.tolist(),
+        scored.loc[is_link, ["record_id_l", "record_id_r", "match_probability"]],
+        exclude_pairs,
+    )
+    decision = np.full(len(scored), "review", dtype=object)
+    decision[np.flatnonzero(is_link)[accepted]] = "link"
+    pairs = scored[["record_id_l", "record_id_r", "match_probability", "match_weight"]].assign(decision=decision)
+    pairs["match_weight"] = pairs["match_weight"].fillna(math.inf)
+    return LinkResult(clusters=clusters, pairs=pd.concat([pairs, _evidence(scored)], axis=1))
