@@ -209,5 +209,7 @@ LOGGING = {
         # django.request logs the full URL of failing requests; URLs carry no personal data in Panah (ids are
         # opaque), and the formatter drops request objects, so the access path stays out of the logs.
         "django.request": {"level": "ERROR", "propagate": True},
+        # Splink narrates each step at INFO and can log SQL with record values at DEBUG: keep it to warnings.
+        "splink": {"level": "WARNING", "propagate": True},
     },
 }

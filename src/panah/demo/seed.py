@@ -18,6 +18,7 @@ from panah.core.roles import Role
 from panah.dtm.demo import seed_dtm_demo
 from panah.geo import selectors as geo_selectors
 from panah.geo import services as geo_services
+from panah.registry.demo import seed_registry_demo
 
 ORGANISATIONS = [
     ("IOM", "International Organization for Migration – Pakistan", "mission", "PK"),
@@ -136,6 +137,8 @@ def seed_demo() -> SeedReport:
     admin = User.objects.get(username=f"demo-{Role.SYSTEM_ADMIN}")
     _seed_sites(report, actor=admin)
     report.created += seed_dtm_demo(actor=admin)  # after the sites: its flood rounds assess them too
+    officer = User.objects.get(username=f"demo-{Role.REGISTRATION_OFFICER}")
+    report.created += seed_registry_demo(officer=officer, password=password)
     if generated:
         report.password = password
     return report

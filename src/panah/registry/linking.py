@@ -220,7 +220,12 @@ def apply_links(candidates: Iterable[MatchCandidate], *, actor: Any = None) -> i
 
 def household_link(household_id: int) -> int:
     """Deduplicate one household registered straight into the registry: merge sure links, queue the rest."""
-    found = find([household_id])
+    return households_link([household_id])
+
+
+def households_link(household_ids: Collection[int]) -> int:
+    """Deduplicate active households (against each other and the registry); returns the number of merges."""
+    found = find(household_ids)
     if not found.pairs:
         return 0
     with transaction.atomic():
