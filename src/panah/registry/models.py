@@ -69,6 +69,7 @@ class Source(models.TextChoices):
     OPENROSA = "openrosa", _("ODK Collect / KoboCollect / Enketo")
     KOBO = "kobo", _("KoboToolbox pull")
     FILE = "file", _("XLSX/CSV import")
+    API = "api", _("Panah API")
 
 
 class Household(TimeStampedModel):
@@ -100,7 +101,7 @@ class Household(TimeStampedModel):
     data_classification = {
         "registration_id": INTERNAL,
         "organisation": INTERNAL,
-        "shared_with": INTERNAL,
+        # shared_with (many-to-many, a table of its own) is internal too: which organisations may see the household.
         "area": INTERNAL,
         "site": INTERNAL,
         "address": SENSITIVE,

@@ -7,6 +7,8 @@ from panah.core.roles import Role
 from panah.demo.seed import DEMO_SITES, DEMO_USERS, ORGANISATIONS, seed_demo
 from panah.dtm.demo import SITE_COUNT
 from panah.geo.models import Site
+from panah.registry.demo import HOUSEHOLDS, PARTNER_USER
+from panah.registry.models import Household, Merge
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +24,13 @@ def test_seed_creates_one_user_per_role_scoped_and_is_idempotent(settings):
     first = seed_demo()
     second = seed_demo()
 
-    assert {u.username for u in User.objects.filter(username__startswith="demo-")} == {f"demo-{r}" for r in Role.values}
+    # One user per role, plus a partner's registration officer whose registrations the registry demo deduplicates.
+    expected = {f"demo-{r}" for r in Role.values} | {PARTNER_USER}
+    assert {u.username for u in User.objects.filter(username__startswith="demo-")} == expected
     assert Organisation.objects.count() == len(ORGANISATIONS)
-    assert RoleAssignment.objects.count() == sum(len(areas) for _, _, areas in DEMO_USERS)
+    assert RoleAssignment.objects.count() == sum(len(areas) for _, _, areas in DEMO_USERS) + 1
+    assert Household.objects.count() == HOUSEHOLDS + 5
+    assert Merge.objects.exists()
     assert Site.objects.count() == len(DEMO_SITES) + SITE_COUNT
     assert first.password is not None
     assert (settings.VAR_DIR / "demo_password").read_text().strip() == first.password
