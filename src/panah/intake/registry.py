@@ -73,6 +73,9 @@ class ImportSpec:
     # Context keys the spec expects, each with a parser (e.g. {"round_id": int}).
     context_fields: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
     description: Any = ""
+    # False when a row is not a record on its own (a household member): a held row is then corrected in the file,
+    # not alone on the held-row page, where importing it would write part of a record.
+    row_correction: bool = True
 
     @property
     def column_names(self) -> list[str]:

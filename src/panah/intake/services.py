@@ -237,9 +237,15 @@ def _editable_row(actor: Any, row: HeldRow) -> tuple[ImportSpec, Any]:
     return spec, spec.authorise(actor, row.batch.context)
 
 
+def _correctable(spec: ImportSpec) -> None:
+    if not spec.row_correction:
+        raise conflict(_("A row of this import is part of a larger record: correct the file and upload it again."))
+
+
 def held_row_correct(*, actor: Any, row: HeldRow, values: Mapping[str, Any]) -> list[dict[str, str]]:
     """Re-validate a held row with corrected values; import it when clean. Returns the remaining problems."""
     spec, target = _editable_row(actor, row)
+    _correctable(spec)
     raw = {name: str(values.get(name, "") or "").strip() for name in spec.column_names}
     cleaned, errors = spec.validator(actor, row.batch.context, target)(raw)
     with transaction.atomic():

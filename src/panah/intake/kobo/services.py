@@ -9,6 +9,7 @@ before the transaction; records, batches, the source's bookmark and the audit ev
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import urllib.parse
@@ -129,12 +130,17 @@ def _stage(actor: Any, source: KoboSource, records: Sequence[Mapping[str, Any]])
         groups.setdefault(registry.context_key(context), (context, []))[1].append(record)
     batch_ids = []
     for context, group in groups.values():
-        rows = [mapping.row_from_values(spec, form, record) for record in group]
+        # A record of a form with a repeat group is several rows; its submission points at the first of them.
+        per_record = [[mapping.row_from_values(spec, form, v) for v in mapping.kobo_records(form, r)] for r in group]
+        starts = [0, *itertools.accumulate(len(rows) for rows in per_record)][:-1]
         upload = services.batch_create(
             actor=actor, spec_name=spec.name, context=context, filename=f"kobo-{source.asset_uid}-{_first(group)}.csv",
-            content=openrosa.rows_csv(spec, rows), policy=BatchPolicy.ACCEPT_CLEAN,
+            content=openrosa.rows_csv(spec, [row for rows in per_record for row in rows]),
+            policy=BatchPolicy.ACCEPT_CLEAN,
         )  # fmt: skip
-        Submission.objects.bulk_create(_submission(actor, source, r, upload.batch.pk, n) for n, r in enumerate(group))
+        Submission.objects.bulk_create(
+            _submission(actor, source, r, upload.batch.pk, start) for r, start in zip(group, starts, strict=True)
+        )
         if upload.needs_run:
             batch_ids.append(upload.batch.pk)
     return batch_ids

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree
 
@@ -19,6 +19,7 @@ from panah.intake.openrosa.xforms import XFormSpec
 from panah.intake.registry import ImportSpec
 
 INSTANCE_ID = "meta/instanceID"
+JR_TEMPLATE = "{http://openrosa.org/javarosa}template"
 DEPRECATED_ID = "meta/deprecatedID"  # an edit names the instance it replaces
 # Entities are how XML bombs and external-file reads start; a form instance never needs a DTD.
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -29,7 +30,8 @@ class Instance:
     form_id: str
     version: str
     instance_id: str
-    values: dict[str, str]  # leaf path under the root -> text
+    values: dict[str, str]  # leaf path under the root -> text (of a repeat, its first instance's answers)
+    root: ElementTree.Element | None = field(default=None, compare=False, repr=False)
 
     @property
     def deprecated_id(self) -> str:
@@ -60,17 +62,56 @@ def parse_instance(payload: bytes) -> Instance:
         raise _bad(_("The submission's root element has no id attribute (the form id)."))
     if not instance_id or len(instance_id) > 100:
         raise _bad(_("The submission has no usable meta/instanceID."))
-    return Instance(form_id=form_id, version=root.get("version", ""), instance_id=instance_id, values=values)
+    return Instance(
+        form_id=form_id, version=root.get("version", ""), instance_id=instance_id, values=values, root=root
+    )  # fmt: skip
 
 
 def _flatten(element: ElementTree.Element, prefix: str, out: dict[str, str]) -> None:
     for child in element:
+        if child.get(JR_TEMPLATE) is not None:
+            continue  # the blank template of a repeat, as a form's instance declares it: never an answer
         path = f"{prefix}{_local(child.tag)}"
         if len(child):
             _flatten(child, f"{path}/", out)
         else:
-            # A repeat would give the same path twice; the DTM forms have none, and the first answer is kept.
+            # A repeat gives the same path once per instance: here the first answer is kept (see instance_records).
             out.setdefault(path, (child.text or "").strip())
+
+
+def _repeat_values(outside: dict[str, Any], repeat: str, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One set of values per repeat instance, each with the answers outside the repeat; none: the outside only."""
+    inside = f"{repeat}/"
+    base = {k: v for k, v in outside.items() if not k.startswith(inside) and k != repeat}
+    return [{**base, **item} for item in items] or [base]
+
+
+def instance_records(form: XFormSpec, instance: Instance) -> list[dict[str, Any]]:
+    """The values of each row a submission makes: one, or one per instance of the form's repeat group."""
+    if not form.repeat or instance.root is None:
+        return [instance.values]
+    items: list[dict[str, str]] = []
+    for element in _elements(instance.root, form.repeat.split("/")):
+        values: dict[str, str] = {}
+        _flatten(element, f"{form.repeat}/", values)
+        items.append(values)
+    return _repeat_values(instance.values, form.repeat, items)
+
+
+def _elements(parent: ElementTree.Element, parts: list[str]) -> list[ElementTree.Element]:
+    found = [c for c in parent if _local(c.tag) == parts[0] and c.get(JR_TEMPLATE) is None]
+    if len(parts) == 1:
+        return found
+    return [e for child in found for e in _elements(child, parts[1:])]
+
+
+def kobo_records(form: XFormSpec | None, record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The same for a KPI v2 JSON record, where a repeat is a list of dicts keyed by full path ("members/sex")."""
+    if form is None or not form.repeat:
+        return [dict(record)]
+    items = record.get(form.repeat)
+    rows = [dict(i) for i in items if isinstance(i, Mapping)] if isinstance(items, list) else []
+    return _repeat_values(dict(record), form.repeat, rows)
 
 
 def _lookup(values: Mapping[str, Any], path: str, column: str) -> str:

@@ -115,10 +115,11 @@ def _store(actor: Any, incoming: _Incoming, stored: list[dict[str, Any]]) -> Rec
             _release(actor, earlier, keep_batch_id=None)
             _retire(actor, earlier, submission)
         return Receipt(submission=submission, created=True, needs_run=False, refused=True)
-    row = mapping.row_from_values(incoming.spec, incoming.form, incoming.instance.values)
+    records = mapping.instance_records(incoming.form, incoming.instance)
+    rows = [mapping.row_from_values(incoming.spec, incoming.form, values) for values in records]
     upload = services.batch_create(
         actor=actor, spec_name=incoming.spec.name, context=incoming.context,
-        filename=f"{incoming.instance.instance_id}.csv", content=rows_csv(incoming.spec, [row]),
+        filename=f"{incoming.instance.instance_id}.csv", content=rows_csv(incoming.spec, rows),
         policy=BatchPolicy.ACCEPT_CLEAN,
     )  # fmt: skip
     if earlier is not None:
@@ -175,6 +176,8 @@ def _earlier(actor: Any, incoming: _Incoming) -> Submission | None:
         return None  # e.g. sent to another server first: the edit is taken as a new submission
     if earlier.form_id != incoming.form.form_id:
         raise conflict(_("The edit is of another form than the submission it replaces; it was not applied."))
+    if not incoming.form.edits:
+        raise conflict(_("Edits of this form are not accepted: correct the record in Panah instead."))
     if earlier.status == SubmissionStatus.REPLACED:
         raise conflict(_("The submission this edit replaces was already replaced by another edit; edit that one."))
     if earlier.status == SubmissionStatus.RECEIVED:

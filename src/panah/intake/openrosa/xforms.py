@@ -38,6 +38,10 @@ class XFormSpec:
     consent: str = ""
     # Questions never stored in clear (e.g. a respondent's number the spec hashes): emptied in the stored XML.
     withheld: tuple[str, ...] = ()
+    # A repeat group's path ("members"): each of its instances is one row, with the answers outside it copied in.
+    repeat: str = ""
+    # False: an edit (meta/deprecatedID) of a received instance is refused with a 409 instead of replacing it.
+    edits: bool = True
 
 
 @dataclass(frozen=True)
