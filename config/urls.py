@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("panah.core.urls")),
     path("dtm/", include("panah.dtm.urls")),
     path("intake/", include("panah.intake.urls")),
+    path("registry/", include("panah.registry.urls")),
     path("openrosa/", include("panah.intake.openrosa.urls")),  # ODK Collect, KoboCollect, Enketo
     path("v3/displacement/", include("panah.dtm.dtm_api_urls")),  # IOM DTM API v3-compatible
     path("dtm/exports/", include("panah.dtm.exports_urls")),

@@ -30,12 +30,15 @@ def nav_keys(page) -> set[str]:
 
 EXPECTED = {
     # role: (navigation it shows, the areas of its scope)
-    "demo-admin": ({"dtm", "intake", "places", "map", "sites", "crossings", "users", "audit"}, {"PK"}),
-    "demo-im": ({"dtm", "intake", "places", "map", "sites", "crossings"}, {"PK"}),
-    "demo-enumerator": ({"dtm", "intake", "places", "map", "sites", "crossings"}, {"PK707"}),
+    "demo-admin": (
+        {"dtm", "intake", "registry", "duplicates", "places", "map", "sites", "crossings", "users", "audit"},
+        {"PK"},
+    ),
+    "demo-im": ({"dtm", "intake", "registry", "places", "map", "sites", "crossings"}, {"PK"}),
+    "demo-enumerator": ({"dtm", "intake", "register", "places", "map", "sites", "crossings"}, {"PK707"}),
     "demo-psea": ({"places", "map", "crossings"}, {"PK"}),
-    "demo-partner-viewer": ({"dtm", "places", "map", "sites", "crossings"}, {"PK2"}),
-    "demo-auditor": ({"dtm", "places", "map", "sites", "crossings", "users", "audit"}, {"PK"}),
+    "demo-partner-viewer": ({"dtm", "registry", "places", "map", "sites", "crossings"}, {"PK2"}),
+    "demo-auditor": ({"dtm", "registry", "places", "map", "sites", "crossings", "users", "audit"}, {"PK"}),
 }
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.apps import apps
@@ -18,12 +19,19 @@ class NavItem:
     url_name: str
     model: str  # "app_label.Model" whose `action` right opens the section
     action: str = "view"
+    # Shown only to those without this right (who reach the same pages through another item).
+    unless: str = ""
+    badge: int = 0  # a count beside the label (work waiting), filled in per user
 
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("dtm", _("Displacement"), "dtm:dashboard", "dtm.Round"),
     # For those who enter data: today's imports are all DTM's, so its entry right stands for "may import".
     NavItem("intake", _("Imports"), "intake:batches", "dtm.LocationAssessment", "create"),
+    NavItem("registry", _("Registry"), "registry:households", "registry.Household"),
+    # Enumerators register households without seeing the registry.
+    NavItem("register", _("Register a household"), "registry:register", "registry.Household", "create", unless="view"),
+    NavItem("duplicates", _("Duplicates"), "registry:queue", "registry.MatchCandidate", "approve"),
     NavItem("places", _("Places"), "geo:areas", "geo.AdminArea"),
     NavItem("map", _("Map"), "geo:map", "geo.AdminArea"),
     NavItem("sites", _("Sites"), "geo:sites", "geo.Site"),
@@ -33,5 +41,19 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
+# key -> (user -> count): apps above accounts register the counts of their items here (accounts imports none of them).
+_badges: dict[str, Callable[[Any], int]] = {}
+
+
+def register_badge(key: str, count: Callable[[Any], int]) -> None:
+    _badges[key] = count
+
+
+def _shown(user: Any, item: NavItem) -> bool:
+    model = apps.get_model(item.model)
+    return can(user, item.action, model) and not (item.unless and can(user, item.unless, model))
+
+
 def items_for(user: Any) -> list[NavItem]:
-    return [item for item in NAV_ITEMS if can(user, item.action, apps.get_model(item.model))]
+    items = [item for item in NAV_ITEMS if _shown(user, item)]
+    return [replace(item, badge=_badges[item.key](user)) if item.key in _badges else item for item in items]

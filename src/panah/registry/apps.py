@@ -7,6 +7,8 @@ class RegistryConfig(AppConfig):
     verbose_name = "Household registry"
 
     def ready(self) -> None:
-        from panah.registry import policy
+        from panah.accounts import navigation
+        from panah.registry import policy, selectors
 
         policy.register_rules()
+        navigation.register_badge("duplicates", lambda user: selectors.candidate_count(actor=user))

@@ -1,0 +1,1 @@
+"""Pages of the household registry: registration, households, lookup, golden records, duplicates, batch reviews."""

@@ -1,0 +1,76 @@
+"""The golden record page (a person and every source record of them the user may see) and undoing a merge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from panah.core.errors import ApplicationError
+from panah.core.pages import page
+from panah.core.permissions import Perm, can
+from panah.registry import merges, selectors
+from panah.registry.models import MatchCandidate
+from panah.registry.views.common import NAV, post_only, refused
+
+ROWS = [
+    ("given_name", gettext_lazy("Given name")),
+    ("father", gettext_lazy("Father or husband")),
+    ("family_name", gettext_lazy("Family or tribe name")),
+    ("sex", gettext_lazy("Sex")),
+    ("date_of_birth", gettext_lazy("Date of birth")),
+    ("age", gettext_lazy("Age when registered")),
+    ("relationship", gettext_lazy("Relationship to the head")),
+]
+
+
+def source_values(individual: Any) -> dict[str, Any]:
+    """What one source record says, in the rows above (shared by the person page and the duplicates queue)."""
+    father = " ".join(p for p in (individual.father_relation, individual.father_name) if p)
+    born = individual.date_of_birth.isoformat() if individual.date_of_birth else ""
+    if born and individual.birth_estimated:
+        born += " ≈"
+    return {
+        "given_name": individual.given_name, "father": father, "family_name": individual.family_name,
+        "sex": individual.get_sex_display(), "date_of_birth": born,
+        "age": "" if individual.age is None else individual.age, "relationship": individual.get_relationship_display(),
+    }  # fmt: skip
+
+
+@page
+def person_detail(request: HttpRequest, registry_id: str) -> HttpResponse:
+    view = selectors.person_view(actor=request.user, registry_id=registry_id)
+    golden = view.golden
+    golden_row = {
+        **golden,
+        "father": " ".join(p for p in (golden["father_relation"], golden["father_name"]) if p),
+        "sex": {"m": _("Male"), "f": _("Female")}.get(golden["sex"], golden["sex"]),
+        "relationship": "",
+    }
+    values = [source_values(s.individual) for s in view.sources]
+    sources = [{"view": s, "values": v} for s, v in zip(view.sources, values, strict=True)]
+    rows = [(key, label, golden_row.get(key, ""), [v[key] for v in values]) for key, label in ROWS]
+    ctx = {"view": view, "person": view.person, "rows": rows, "sources": sources, "nav_active": NAV,
+           "may_undo": can(request.user, Perm.APPROVE, MatchCandidate)}  # fmt: skip
+    return render(request, "registry/person.html", ctx)
+
+
+@page
+def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+    if (refusal := post_only(request)) is not None:
+        return refusal
+    merge = selectors.merge_get(actor=request.user, merge_id=merge_id)
+    try:
+        merges.merge_undo(actor=request.user, merge=merge)
+    except ApplicationError as error:
+        refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("Merge undone: %(absorbed)s is a separate record again.") % {"absorbed": merge.absorbed.registry_id},
+        )
+    return redirect("registry:person", registry_id=merge.survivor.registry_id)
