@@ -9,6 +9,7 @@ from panah.core.audit_api import router as audit_router
 from panah.dtm.api import router as dtm_router
 from panah.geo.api import router as geo_router
 from panah.intake.api import router as intake_router
+from panah.registry.api import router as registry_router
 
 api = PanahAPI(
     title="Panah API",
@@ -29,3 +30,4 @@ api.add_router("/geo/", geo_router, tags=["geography"])
 api.add_router("/audit/", audit_router, tags=["audit"])
 api.add_router("/dtm/", dtm_router, tags=["displacement"])
 api.add_router("/intake/", intake_router, tags=["intake"])
+api.add_router("/registry/", registry_router, tags=["registry"])

@@ -34,11 +34,14 @@ def problem(
 
 
 def _field_name(loc: Any) -> str:
-    # ninja locations look like ("body", "payload", "name") or ("query", "level"): keep what a client sent.
-    parts = [
-        str(p) for p in loc if p not in ("body", "query", "path", "header", "form", "cookie", "payload", "filters")
-    ]
-    return ".".join(parts) or "request"
+    # ninja locations look like ("body", "payload", "name") or ("query", "level"): keep what a client sent. List
+    # positions read members[1].documents[0].number, as the domain's own validation names them.
+    name = ""
+    for p in loc:
+        if p in ("body", "query", "path", "header", "form", "cookie", "payload", "filters"):
+            continue
+        name += f"[{p}]" if isinstance(p, int) else (f".{p}" if name else str(p))
+    return name or "request"
 
 
 def _validation(request: HttpRequest, exc: Any) -> HttpResponse:

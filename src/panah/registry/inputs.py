@@ -114,7 +114,7 @@ def check(data: HouseholdInput, *, today: datetime.date | None = None) -> Checke
 
 
 def _choice(errors: list[FieldError], name: str, value: str, allowed: list[str], *, blank: bool = False) -> None:
-    if (value or blank) and value in allowed:
+    if value in allowed or (blank and not value):
         return
     if not value and not blank:
         errors.append(FieldError(name, _("This field is required."), "required"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,14 +99,31 @@ def household_register(
         raise forbidden()
     if actor.organisation_id is None:
         raise forbidden(_("Your account belongs to no organisation, so it cannot register households."))
-    if source_ref:
-        earlier = Household.objects.filter(organisation_id=actor.organisation_id, source=source, source_ref=source_ref)
-        if (found := earlier.first()) is not None:
-            return Registered(household=found, warnings=[], created=False)
+    if (found := _earlier(actor, source, source_ref)) is not None:
+        return Registered(household=found, warnings=[], created=False)
     checked = inputs.check(data)
     area = _area(actor, data.area_pcode)
     site = _site(data.site, area)
     shared = _shared(actor, data.shared_with)
+    try:
+        return _create(actor, data, checked, area, site, shared, source, source_ref, batch_id, state)
+    except IntegrityError:
+        # A retry that raced the first request past the check above: the unique constraint kept one household.
+        if (found := _earlier(actor, source, source_ref)) is not None:
+            return Registered(household=found, warnings=[], created=False)
+        raise
+
+
+def _earlier(actor: Any, source: str, source_ref: str) -> Household | None:
+    if not source_ref:
+        return None
+    return Household.objects.filter(organisation_id=actor.organisation_id, source=source, source_ref=source_ref).first()
+
+
+def _create(
+    actor: Any, data: inputs.HouseholdInput, checked: inputs.Checked, area: AdminArea, site: Site | None,
+    shared: list[Organisation], source: str, source_ref: str, batch_id: int | None, state: str,
+) -> Registered:  # fmt: skip
     with transaction.atomic():
         household = Household.objects.create(
             organisation_id=actor.organisation_id, area=area, site=site, address=data.address.strip(),
