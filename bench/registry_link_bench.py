@@ -119,7 +119,7 @@ def run(sizes: list[int], febrl: list[str], systems: list[str]) -> list[dict[str
     return rows
 
 
-def _csv_list(text: str) -> list[str]:
+def split_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
@@ -135,7 +135,7 @@ def main() -> None:
     if args.worker:
         _worker(args.worker, args.dataset, args.clusters)
         return
-    run([int(n) for n in _csv_list(args.records)], _csv_list(args.datasets), _csv_list(args.systems))
+    run([int(n) for n in split_list(args.records)], split_list(args.datasets), split_list(args.systems))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
-"""Run Panah's benchmarks on a throw-away database: a temporary SQLite file by default, or a fresh test database
-on the server named by DATABASE_URL (PostgreSQL). Never touches var/panah.sqlite3.
+"""Run Panah's benchmarks. The DTM ones run on a throw-away database: a temporary SQLite file by default, or a fresh
+test database on the server named by DATABASE_URL (PostgreSQL); never var/panah.sqlite3. registry_link needs no
+database (it runs bench/registry_link_bench.py, one subprocess per system and dataset).
 
-    .venv/bin/python bench/run.py [--only dtm_import|dtm_figures] [--rows N] [--locations N] [--requests N]
+    .venv/bin/python bench/run.py [--only dtm_import|dtm_figures|registry_link] [--rows N] [--locations N]
+                                  [--requests N] [--records 100000,1000000] [--link-datasets febrl3,febrl4]
 """
 
 from __future__ import annotations
@@ -13,17 +15,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ("dtm_import", "dtm_figures")
+DATABASE_BENCHMARKS = ("dtm_import", "dtm_figures")
+BENCHMARKS = (*DATABASE_BENCHMARKS, "registry_link")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=BENCHMARKS, action="append", help="run only this benchmark (repeatable)")
-    parser.add_argument("--rows", type=int, default=100_000, help="location-assessment rows to import")
-    parser.add_argument("--locations", type=int, default=50_000, help="location rows per round for dtm_figures")
-    parser.add_argument("--requests", type=int, default=50, help="timed requests per endpoint for dtm_figures")
-    args = parser.parse_args()
-    sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "bench")]
+def _database_benchmarks(chosen: list[str], args: argparse.Namespace) -> None:
     workdir = tempfile.mkdtemp(prefix="panah-bench-")
     if not os.environ.get("DATABASE_URL", "").strip():
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
@@ -44,7 +40,6 @@ def main() -> None:
         from panah.geo.services import reference_load
 
         reference_load()
-        chosen = args.only or BENCHMARKS
         if "dtm_import" in chosen:
             import dtm_import
 
@@ -55,6 +50,26 @@ def main() -> None:
             dtm_figures.run(args.locations, args.requests)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=BENCHMARKS, action="append", help="run only this benchmark (repeatable)")
+    parser.add_argument("--rows", type=int, default=100_000, help="location-assessment rows to import")
+    parser.add_argument("--locations", type=int, default=50_000, help="location rows per round for dtm_figures")
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per endpoint for dtm_figures")
+    parser.add_argument("--records", default="100000,1000000", help="registry_link: synthetic sizes, comma-separated")
+    parser.add_argument("--link-datasets", default="febrl3,febrl4", help="registry_link: FEBRL sets ('' for none)")
+    args = parser.parse_args()
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "bench")]
+    chosen = args.only or list(BENCHMARKS)
+    if any(name in chosen for name in DATABASE_BENCHMARKS):
+        _database_benchmarks(chosen, args)
+    if "registry_link" in chosen:
+        import registry_link_bench
+
+        split = registry_link_bench.split_list
+        registry_link_bench.run([int(n) for n in split(args.records)], split(args.link_datasets), ["panah", "splink"])
 
 
 if __name__ == "__main__":
