@@ -2,8 +2,8 @@
 
 New records are a household just registered (linked at once: links above the upper threshold merge, pairs between
 the thresholds go to the adjudication queue) or a staged batch (nothing merges before a reviewer merges the batch;
-a batch whose duplicate rate is abnormal stops). Existing records are compared when they could be the same person:
-active households in the same provinces, plus any record that shares a document with a new one.
+a batch whose duplicate rate is abnormal stops). Existing records are compared when they could be the same person
+(see _candidates_q), plus any record that shares a document with a new one.
 """
 
 from __future__ import annotations
@@ -136,20 +136,52 @@ def _pair(probability: float, weight: float, evidence: dict[str, str], suggestio
     return {"probability": probability, "weight": weight, "evidence": evidence, "suggestion": suggestion}
 
 
+def search_keys(ind: Individual) -> tuple[str, int | None]:
+    """The name block and birth year a record is found by (see Individual.name_block)."""
+    from panah.registry.linkage.normalise import name_key
+
+    tokens = name_key(ind.given_name).split()
+    birth_year = ind.date_of_birth.year if ind.date_of_birth else None
+    if birth_year is None and ind.age is not None and ind.household.created_at is not None:
+        birth_year = ind.household.created_at.year - ind.age
+    return (tokens[0] if tokens else "")[:40], birth_year
+
+
+def _keyed(new: list[Individual]) -> None:
+    for ind in new:
+        ind.name_block, ind.birth_year = search_keys(ind)
+    Individual.objects.bulk_update(new, ["name_block", "birth_year"], batch_size=2000)
+
+
+YEAR_SLACK = 3  # ages drift between registrations and estimated years are rounded
+
+
+def _candidates_q(new: list[Individual], households: Collection[int]) -> Q:
+    """Registry records that could describe one of the new people: a name block in common (given or family name,
+    since the two get swapped) and either the same province or a birth year within YEAR_SLACK; then every member of
+    a household found that way, so the engine sees the household as a whole."""
+    from panah.registry.linkage.normalise import name_key
+
+    blocks = {i.name_block for i in new if i.name_block}
+    blocks |= {t.split()[0][:40] for t in (name_key(i.family_name) for i in new) if t}
+    years = {y + d for i in new if i.birth_year for y in [i.birth_year] for d in range(-YEAR_SLACK, YEAR_SLACK + 1)}
+    provinces = {_province(i.household.area.path) for i in new}
+    near = _in_provinces(provinces) | Q(birth_year__in=years) | Q(birth_year__isnull=True)
+    active = Q(household__state=RecordState.ACTIVE, household__consent_withdrawn_at__isnull=True)
+    found = Individual.objects.filter(active, near, name_block__in=blocks).exclude(household_id__in=households)
+    return active & Q(household_id__in=found.values("household_id"))
+
+
 def find(households: Collection[int]) -> Found:
     """Pairs of (new, any) individuals the exact pass or the engine scored at or above the lower threshold."""
     from panah.registry.linkage import link
 
     new = _individuals(Q(household_id__in=households))
+    _keyed(new)
     new_ids = {i.pk for i in new}
     pairs = _document_pairs(new, households)
-    provinces = {_province(i.household.area.path) for i in new}
-    nearby = Q(household__state=RecordState.ACTIVE, household__consent_withdrawn_at__isnull=True)
-    nearby &= ~Q(household_id__in=households)
-    if provinces:
-        nearby &= _in_provinces(provinces)
     documented = {pk for pair in pairs for pk in pair} - new_ids
-    existing = _individuals(nearby | Q(pk__in=documented))
+    existing = _individuals(_candidates_q(new, households) | Q(pk__in=documented))
     records = frame([*new, *existing])
     decided = MatchCandidate.objects.filter(status=CandidateStatus.DISTINCT).filter(
         Q(left_id__in=new_ids) | Q(right_id__in=new_ids)

@@ -192,6 +192,10 @@ class Individual(TimeStampedModel):
     birth_estimated = models.BooleanField(default=False)
     # JSON: {"wg": {"seeing": 1-4, ...}, "pregnant_lactating": bool, "chronic_illness": bool, "separated_child": ...}
     vulnerabilities = EncryptedTextField(blank=True)
+    # Set by deduplication (linking.py) when the record is first compared: finds the registry records worth
+    # comparing without reading the whole registry. name_block: first token of the canonical given name.
+    name_block = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     data_classification = {
         "household": INTERNAL,
@@ -207,6 +211,8 @@ class Individual(TimeStampedModel):
         "age": PERSONAL,
         "birth_estimated": PERSONAL,
         "vulnerabilities": SENSITIVE,
+        "name_block": PERSONAL,
+        "birth_year": PERSONAL,
     }
 
     class Meta:
