@@ -2,8 +2,9 @@
 test database on the server named by DATABASE_URL (PostgreSQL); never var/panah.sqlite3. registry_link needs no
 database (it runs bench/registry_link_bench.py, one subprocess per system and dataset).
 
-    .venv/bin/python bench/run.py [--only dtm_import|dtm_figures|registry_link] [--rows N] [--locations N]
-                                  [--requests N] [--records 100000,1000000] [--link-datasets febrl3,febrl4]
+    .venv/bin/python bench/run.py [--only dtm_import|dtm_figures|registry_lookup|registry_link] [--rows N]
+                                  [--locations N] [--requests N] [--households N] [--lookups N]
+                                  [--records 100000,1000000] [--link-datasets febrl3,febrl4]
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE_BENCHMARKS = ("dtm_import", "dtm_figures")
+DATABASE_BENCHMARKS = ("dtm_import", "dtm_figures", "registry_lookup")
 BENCHMARKS = (*DATABASE_BENCHMARKS, "registry_link")
 
 
@@ -48,6 +49,10 @@ def _database_benchmarks(chosen: list[str], args: argparse.Namespace) -> None:
             import dtm_figures
 
             dtm_figures.run(args.locations, args.requests)
+        if "registry_lookup" in chosen:
+            import registry_lookup
+
+            registry_lookup.run(args.households, args.lookups)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
@@ -58,6 +63,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="location-assessment rows to import")
     parser.add_argument("--locations", type=int, default=50_000, help="location rows per round for dtm_figures")
     parser.add_argument("--requests", type=int, default=50, help="timed requests per endpoint for dtm_figures")
+    parser.add_argument("--households", type=int, default=1_000_000, help="registry_lookup: households loaded")
+    parser.add_argument("--lookups", type=int, default=500, help="registry_lookup: timed lookups per way and user")
     parser.add_argument("--records", default="100000,1000000", help="registry_link: synthetic sizes, comma-separated")
     parser.add_argument("--link-datasets", default="febrl3,febrl4", help="registry_link: FEBRL sets ('' for none)")
     args = parser.parse_args()

@@ -65,7 +65,8 @@ def person_merge(
 def merge_undo(*, actor: Any, merge: Merge) -> Merge:
     """Undo a merge: its individuals go back to the absorbed golden record; the decided pair returns to the queue.
     Refused (409) while a later merge of either record is in force. Audited."""
-    if not _may_decide(actor, merge.survivor):
+    # The survivor may itself have been absorbed since: who may decide is read where its records are now.
+    if not _may_decide(actor, root(merge.survivor)):
         raise not_found(_("merge"))
     with transaction.atomic():
         merge = Merge.objects.select_for_update().get(pk=merge.pk)
@@ -129,4 +130,3 @@ def candidates_decide(*, actor: Any, candidate_ids: Iterable[int], same_person: 
                 object_id=",".join(str(c.pk) for c in visible), metadata={"pairs": len(visible)},
             )  # fmt: skip
     return visible
-

@@ -222,11 +222,21 @@ def candidate_count(*, actor: Any) -> int:
 
 
 def merge_get(*, actor: Any, merge_id: int) -> Merge:
-    """A merge whose survivor the actor may see; not found otherwise."""
+    """A merge whose survivor the actor may see (where its records are now, when a later merge absorbed it);
+    not found otherwise."""
     merge = Merge.objects.select_related("survivor", "absorbed").filter(pk=merge_id).first()
-    if merge is None or not visible_to(actor, Person.objects.filter(pk=merge.survivor_id)).exists():
+    if merge is None or not visible_to(actor, Person.objects.filter(pk=_root_id(merge.survivor))).exists():
         raise not_found(_("merge"))
     return merge
+
+
+def _root_id(person: Person) -> int:
+    seen: set[int] = set()
+    pk, parent = person.pk, person.merged_into_id
+    while parent is not None and pk not in seen:
+        seen.add(pk)
+        pk, parent = parent, Person.objects.filter(pk=parent).values_list("merged_into_id", flat=True).first()
+    return pk
 
 
 def batch_review_list(*, actor: Any) -> models.QuerySet[BatchReview]:
