@@ -1,6 +1,6 @@
 from django.urls import path
 
-from panah.registry.views import batches, duplicates, households, people
+from panah.registry.views import batches, duplicates, households, imports, people
 
 app_name = "registry"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("merges/<int:merge_id>/undo/", people.merge_undo, name="merge_undo"),
     path("duplicates/", duplicates.queue, name="queue"),
     path("duplicates/decide/", duplicates.decide, name="decide"),
+    path("import/", imports.upload, name="import"),
+    path("import/template.<str:fmt>", imports.template, name="import_template"),
     path("batches/", batches.batch_list, name="batches"),
     path("batches/<int:batch_id>/", batches.batch_detail, name="batch"),
     path("batches/<int:batch_id>/merge/", batches.batch_merge, name="batch_merge"),

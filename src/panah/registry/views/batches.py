@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from panah.core.errors import ApplicationError, forbidden
 from panah.core.pages import page
 from panah.core.permissions import Perm, can
-from panah.registry import review, selectors
+from panah.registry import policy, review, selectors
 from panah.registry.models import BatchReview, ReviewStatus
 from panah.registry.views.common import NAV, PAGE_SIZE, post_only, refused
 
@@ -21,7 +21,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Perm.VIEW, BatchReview):
         raise forbidden()
     reviews = selectors.batch_review_list(actor=request.user)
-    ctx = {"page_obj": Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page")), "nav_active": NAV}
+    ctx = {"page_obj": Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page")), "nav_active": NAV,
+           "can_import": policy.may_create(request.user)}  # fmt: skip
     return render(request, "registry/batches.html", ctx)
 
 

@@ -18,8 +18,9 @@ from panah.registry import merges, selectors
 from panah.registry.forms import DecisionForm
 from panah.registry.models import Individual, MatchCandidate
 from panah.registry.selectors import mask_number
+from panah.registry.templatetags.registry_labels import doc_short
 from panah.registry.views.common import post_only, refused
-from panah.registry.views.people import ROWS, source_values
+from panah.registry.views.people import ROWS, cell, source_values
 
 NAV = "duplicates"
 
@@ -29,7 +30,7 @@ def _record(individual: Individual) -> dict[str, Any]:
     return {
         "individual": individual, "household": household, "values": source_values(individual),
         # Documents in a list are masked whatever the role: enough to compare, nothing to copy.
-        "documents": [f"{d.get_doc_type_display()} {mask_number(d.number)}" for d in individual.documents.all()],
+        "documents": [f"{doc_short(d.doc_type)} {mask_number(d.number)}" for d in individual.documents.all()],
     }  # fmt: skip
 
 
@@ -42,7 +43,8 @@ def _cluster(pairs: list[MatchCandidate]) -> dict[str, Any]:
     letters = {r["individual"].pk: chr(ord("A") + n) if n < 26 else str(n + 1) for n, r in enumerate(ordered)}
     for r in ordered:
         r["letter"] = letters[r["individual"].pk]
-    rows = [(label, [r["values"][key] for r in ordered]) for key, label in ROWS]
+    # Each value next to a flag: does it differ from the first record's (what the reviewer should look at)?
+    rows = [(label, [cell(r["values"][key], ordered[0]["values"][key]) for r in ordered]) for key, label in ROWS]
     return {
         "records": ordered, "rows": rows, "ids": ",".join(str(c.pk) for c in pairs),
         "pairs": [{"candidate": c, "left": letters[c.left_id], "right": letters[c.right_id],

@@ -41,6 +41,12 @@ def source_values(individual: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def cell(value: Any, golden: Any) -> tuple[Any, bool]:
+    """A source's value, and whether it differs from the golden one (an estimate mark is no difference)."""
+    plain, other = str(value).removesuffix(" ≈"), str(golden).removesuffix(" ≈")
+    return value, bool(plain) and bool(other) and plain != other
+
+
 @page
 def person_detail(request: HttpRequest, registry_id: str) -> HttpResponse:
     view = selectors.person_view(actor=request.user, registry_id=registry_id)
@@ -49,11 +55,13 @@ def person_detail(request: HttpRequest, registry_id: str) -> HttpResponse:
         **golden,
         "father": " ".join(p for p in (golden["father_relation"], golden["father_name"]) if p),
         "sex": {"m": _("Male"), "f": _("Female")}.get(golden["sex"], golden["sex"]),
+        "date_of_birth": golden["date_of_birth"].isoformat() if golden["date_of_birth"] else "",
         "relationship": "",
     }
     values = [source_values(s.individual) for s in view.sources]
     sources = [{"view": s, "values": v} for s, v in zip(view.sources, values, strict=True)]
-    rows = [(key, label, golden_row.get(key, ""), [v[key] for v in values]) for key, label in ROWS]
+    rows = [(key, label, golden_row.get(key, ""), [cell(v[key], golden_row.get(key, "")) for v in values])
+            for key, label in ROWS]  # fmt: skip
     ctx = {"view": view, "person": view.person, "rows": rows, "sources": sources, "nav_active": NAV,
            "may_undo": can(request.user, Perm.APPROVE, MatchCandidate)}  # fmt: skip
     return render(request, "registry/person.html", ctx)
