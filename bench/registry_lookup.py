@@ -43,68 +43,73 @@ def cnic(n: int) -> str:
     return f"{17301 + n // 10_000_000:05d}{n % 10_000_000:07d}{(n % 5) * 2 + 1}"
 
 
-def _rows(args: tuple[int, int, list[int], list[int], int, int]) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of households [start, start + n): run in a worker process (forked: settings and keys inherited)."""
+def _rows(args: tuple[int, int, list[int], list[int], int, int]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of households [start, start + n): run in a worker process (forked: settings and keys inherited).
+    Columns left out take the model's default when written (e.g. the search keys deduplication fills in later)."""
     start, n, tehsils, organisations, user_id, first_id = args
     from panah.core.fields import encrypt
     from panah.registry.services import document_index
 
     rng = random.Random(start)
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    out: dict[str, list[tuple[Any, ...]]] = {"person": [], "household": [], "individual": [], "document": []}
+    out: dict[str, list[dict[str, Any]]] = {"person": [], "household": [], "individual": [], "document": []}
     for i in range(start, start + n):
         pk = first_id + i
-        created = now - timedelta(minutes=i)
+        stamps = {"created_at": now - timedelta(minutes=i), "updated_at": now - timedelta(minutes=i)}
         org = organisations[0] if i % 10 < 6 else organisations[1 + i % 2]
-        out["person"].append((pk, _public_id("P", i, 0x9E3779B97), None, created, created))
-        out["household"].append(
-            (pk, _public_id("H", i, 0x5851F42D4C9), org, tehsils[rng.randrange(len(tehsils))], None, "", "",
-             "idp" if i % 3 else "returnee", "", encrypt(f"+92300{i % 10_000_000:07d}"), "Registration for assistance",
-             date(2025, 10, 1), "Registration team", None, "file", "", None, "active", user_id, created, created)
-        )  # fmt: skip
-        born = date(1950 + i % 50, 1 + i % 12, 1 + i % 28)
-        out["individual"].append(
-            (pk, pk, pk, 1, "head", GIVEN[i % len(GIVEN)], GIVEN[(i // 7) % len(GIVEN)], "s/o",
-             FAMILY[i % len(FAMILY)], "m", born, None, i % 3 == 0, "", created, created)
-        )  # fmt: skip
+        out["person"].append({"id": pk, "registry_id": _public_id("P", i, 0x9E3779B97), **stamps})
+        out["household"].append({
+            "id": pk, "registration_id": _public_id("H", i, 0x5851F42D4C9), "organisation_id": org,
+            "area_id": tehsils[rng.randrange(len(tehsils))], "status": "idp" if i % 3 else "returnee",
+            "phones": encrypt(f"+92300{i % 10_000_000:07d}"), "consent_purpose": "Registration for assistance",
+            "consent_date": date(2025, 10, 1), "consent_recorded_by": "Registration team", "source": "file",
+            "state": "active", "registered_by_id": user_id, **stamps,
+        })  # fmt: skip
+        out["individual"].append({
+            "id": pk, "household_id": pk, "person_id": pk, "line_number": 1, "relationship": "head",
+            "given_name": GIVEN[i % len(GIVEN)], "father_name": GIVEN[(i // 7) % len(GIVEN)], "father_relation": "s/o",
+            "family_name": FAMILY[i % len(FAMILY)], "sex": "m", "date_of_birth": date(1950 + i % 50, 1 + i % 12, 1),
+            "birth_estimated": i % 3 == 0, **stamps,
+        })  # fmt: skip
         number = cnic(i)
-        out["document"].append(
-            (pk, pk, "cnic", encrypt(number), document_index("cnic", number), "", created, created)
-        )  # fmt: skip
+        out["document"].append({
+            "id": pk, "individual_id": pk, "doc_type": "cnic", "number": encrypt(number),
+            "number_index": document_index("cnic", number), **stamps,
+        })  # fmt: skip
     return out
 
 
-COLUMNS = {
-    "person": ("id", "registry_id", "merged_into_id", "created_at", "updated_at"),
-    "household": ("id", "registration_id", "organisation_id", "area_id", "site_id", "address", "coordinates", "status",
-                  "documentation", "phones", "consent_purpose", "consent_date", "consent_recorded_by",
-                  "consent_withdrawn_at", "source", "source_ref", "batch_id", "state", "registered_by_id",
-                  "created_at", "updated_at"),
-    "individual": ("id", "household_id", "person_id", "line_number", "relationship", "given_name", "father_name",
-                   "father_relation", "family_name", "sex", "date_of_birth", "age", "birth_estimated",
-                   "vulnerabilities", "created_at", "updated_at"),
-    "document": ("id", "individual_id", "doc_type", "number", "number_index", "attachment", "created_at",
-                 "updated_at"),
-}  # fmt: skip
-
-
-def _writer() -> Callable[[str, list[tuple[Any, ...]]], None]:
+def _writer() -> Callable[[str, list[dict[str, Any]]], None]:
     from django.db import connection
 
-    def copy(table: str, rows: list[tuple[Any, ...]]) -> None:
-        columns = ", ".join(COLUMNS[table])
+    from panah.registry.models import Document, Household, Individual, Person
+
+    models = {"person": Person, "household": Household, "individual": Individual, "document": Document}
+    # Every concrete column of each model, in order, and what a row that leaves it out stores (the field's default).
+    layout = {
+        table: [(f.column, f.get_default() if f.has_default() or not f.null else None)
+                for f in model._meta.concrete_fields]
+        for table, model in models.items()
+    }  # fmt: skip
+
+    def values(table: str, rows: list[dict[str, Any]]) -> tuple[str, list[tuple[Any, ...]]]:
+        columns = ", ".join(column for column, _default in layout[table])
+        return columns, [tuple(row.get(column, default) for column, default in layout[table]) for row in rows]
+
+    def copy(table: str, rows: list[dict[str, Any]]) -> None:
+        columns, tuples = values(table, rows)
         with connection.cursor() as cursor, cursor.cursor.copy(
             f"COPY registry_{table} ({columns}) FROM STDIN"
         ) as copier:  # fmt: skip
-            for row in rows:
+            for row in tuples:
                 copier.write_row(row)
 
-    def insert(table: str, rows: list[tuple[Any, ...]]) -> None:
-        columns = ", ".join(COLUMNS[table])
-        marks = ", ".join(["%s"] * len(COLUMNS[table]))
+    def insert(table: str, rows: list[dict[str, Any]]) -> None:
+        columns, tuples = values(table, rows)
+        marks = ", ".join(["%s"] * len(layout[table]))
         with connection.cursor() as cursor:
-            # Table and column names come from COLUMNS above, never from input.
-            cursor.executemany(f"INSERT INTO registry_{table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+            # Table and column names come from the models, never from input.
+            cursor.executemany(f"INSERT INTO registry_{table} ({columns}) VALUES ({marks})", tuples)  # noqa: S608
 
     return copy if connection.vendor == "postgresql" else insert
 
@@ -163,8 +168,8 @@ def populate(n: int, world: dict[str, Any]) -> float:
         _share(world, first_id, n)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for table in COLUMNS:
-                # Ids were given explicitly: move each sequence past them. Table names come from COLUMNS.
+            for table in ("person", "household", "individual", "document"):
+                # Ids were given explicitly: move each sequence past them.
                 sequence = f"pg_get_serial_sequence('registry_{table}', 'id')"
                 cursor.execute(f"SELECT setval({sequence}, (SELECT MAX(id) FROM registry_{table}))")  # noqa: S608
             cursor.execute("ANALYZE")
