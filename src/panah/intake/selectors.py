@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 
 from panah.core.permissions import Perm, get_visible, visible_to
-from panah.intake.models import HeldRow, ImportBatch, Resolution
+from panah.intake.models import HeldRow, ImportBatch, Resolution, Submission
 from panah.intake.registry import context_key
 
 
@@ -58,3 +58,9 @@ def report_columns(*, batch: ImportBatch) -> list[str]:
     for errors in HeldRow.objects.filter(batch=batch).values_list("errors", flat=True):
         columns.update(e["column"] for e in errors)
     return sorted(columns)
+
+
+def batch_submission_source(*, batch_id: int) -> str:
+    """How the submissions staged in a batch arrived ("openrosa", "kobo"); "" for an uploaded file. Not scoped: read
+    by the import pipeline while it processes the batch, never shown to a user."""
+    return str(Submission.objects.filter(batch_id=batch_id).values_list("source", flat=True).first() or "")

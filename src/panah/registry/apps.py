@@ -11,4 +11,7 @@ class RegistryConfig(AppConfig):
         from panah.registry import policy, selectors
 
         policy.register_rules()
+        from panah.registry.importers import register_importers
+
+        register_importers()
         navigation.register_badge("duplicates", lambda user: selectors.candidate_count(actor=user))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,16 @@ from panah.core.fields import blind_index
 from panah.core.permissions import Perm
 from panah.geo.models import AdminArea, AdminLevel, Site
 from panah.registry import inputs, policy
-from panah.registry.models import Document, Household, Individual, Person, RecordState, Source
+from panah.registry.models import (
+    Document,
+    Household,
+    Individual,
+    MatchCandidate,
+    Merge,
+    Person,
+    RecordState,
+    Source,
+)
 
 DOCUMENT_PURPOSE = "registry-document"
 
@@ -207,3 +217,129 @@ def household_consent_withdraw(*, actor: Any, household: Household) -> Household
             actor=actor, action=audit.Action.TRANSITION, obj=locked, changes={"consent": ["given", "withdrawn"]}
         )
     return locked
+
+
+BULK_CHUNK = 2000
+
+
+@dataclass
+class BulkRegistered:
+    households: list[Household]  # created now, in the order given
+    skipped: list[str]  # source_refs registered before: nothing written for them
+
+
+def households_register_bulk(
+    *,
+    actor: Any,
+    items: list[tuple[str, inputs.HouseholdInput]],
+    source: str,
+    batch_id: int | None = None,
+    state: str = RecordState.STAGED,
+) -> BulkRegistered:
+    """Register many households at once (file imports, multi-household batches): the rules of household_register,
+    with areas and sites looked up once and rows written in bulk; one audit event for the lot. A source_ref
+    registered before is skipped. Call inside a transaction; deduplication is the caller's to queue."""
+    if not policy.may_create(actor):
+        raise forbidden()
+    if actor.organisation_id is None:
+        raise forbidden(_("Your account belongs to no organisation, so it cannot register households."))
+    refs = [ref for ref, _data in items if ref]
+    known = set(
+        Household.objects.filter(organisation_id=actor.organisation_id, source=source, source_ref__in=refs)
+        .values_list("source_ref", flat=True)
+    )  # fmt: skip
+    fresh = [(ref, data) for ref, data in items if not ref or ref not in known]
+    areas = _areas(actor, {data.area_pcode.strip().upper() for _ref, data in fresh})
+    sites = _sites({data.site for _ref, data in fresh if data.site})
+    households: list[Household] = []
+    members: list[tuple[Household, list[inputs.MemberInput], inputs.Checked]] = []
+    for ref, data in fresh:
+        checked = inputs.check(data)
+        area = areas.get(data.area_pcode.strip().upper())
+        if area is None:
+            raise invalid(_("Choose a tehsil."), FieldError("area_pcode", _("Not a current tehsil P-code."), "invalid"))
+        site = sites.get(data.site) if data.site else None
+        if data.site and (site is None or not site.admin_area.path.startswith(area.path)):
+            raise invalid(_("Choose a site in the tehsil."), FieldError("site", _("No such site in this tehsil.")))
+        household = Household(
+            organisation_id=actor.organisation_id, area=area, site=site, address=data.address.strip(),
+            coordinates=f"{data.latitude},{data.longitude}" if data.latitude is not None else "",
+            status=data.status, documentation=data.documentation, phones="\n".join(checked.phones),
+            consent_purpose=data.consent_purpose.strip(), consent_date=data.consent_date,
+            consent_recorded_by=data.consent_recorded_by.strip(), source=source, source_ref=ref,
+            batch_id=batch_id, state=state, registered_by=actor,
+        )  # fmt: skip
+        households.append(household)
+        members.append((household, data.members, checked))
+    Household.objects.bulk_create(households, batch_size=BULK_CHUNK)
+    _members_bulk(members)
+    audit.record(
+        actor=actor, action=audit.Action.CREATE, object_type=audit.object_type_of(Household),
+        object_id=f"batch:{batch_id}" if batch_id is not None else "",
+        metadata={"households": len(households), "members": sum(len(m[1]) for m in members), "source": source,
+                  "state": state, "batch_id": batch_id, "skipped": len(items) - len(fresh)},
+    )  # fmt: skip
+    return BulkRegistered(households=households, skipped=sorted(known))
+
+
+def _areas(actor: Any, pcodes: set[str]) -> dict[str, AdminArea]:
+    found = AdminArea.objects.filter(pcode__in=pcodes, retired_on__isnull=True, level=AdminLevel.TEHSIL)
+    return {a.pcode: a for a in found if policy.may_create_in(actor, a)}
+
+
+def _sites(public_ids: set[str]) -> dict[str, Site]:
+    valid = [p for p in public_ids if _uuid(p)]
+    return {str(s.public_id): s for s in Site.objects.filter(public_id__in=valid).select_related("admin_area")}
+
+
+def _members_bulk(households: list[tuple[Household, list[inputs.MemberInput], inputs.Checked]]) -> None:
+    count = sum(len(members) for _h, members, _c in households)
+    persons = Person.objects.bulk_create([Person() for _ in range(count)], batch_size=BULK_CHUNK)
+    individuals: list[Individual] = []
+    documents: list[Document] = []
+    people = iter(persons)
+    for household, members, checked in households:
+        for i, m in enumerate(members):
+            individual = Individual(
+                household=household, person=next(people), line_number=i + 1, relationship=m.relationship,
+                given_name=m.given_name.strip(), father_name=m.father_name.strip(), father_relation=m.father_relation,
+                family_name=m.family_name.strip(), sex=m.sex, date_of_birth=m.date_of_birth, age=m.age,
+                birth_estimated=m.birth_estimated, vulnerabilities=m.vulnerabilities_json(),
+            )  # fmt: skip
+            individuals.append(individual)
+            for j, doc in enumerate(m.documents):
+                number = checked.documents[(i, j)]
+                index = document_index(doc.doc_type, number)
+                documents.append(
+                    Document(
+                        individual=individual,
+                        doc_type=doc.doc_type,
+                        number=number,
+                        number_index=index,
+                        attachment=doc.attachment,
+                    )
+                )
+    Individual.objects.bulk_create(individuals, batch_size=BULK_CHUNK)
+    Document.objects.bulk_create(documents, batch_size=BULK_CHUNK)
+
+
+def households_forget(*, organisation_id: int, batch_id: int, states: tuple[str, ...]) -> int:
+    """Remove the households an interrupted import of this batch wrote (never one already linked to another record),
+    with their members, golden records and documents. Returns the households removed. Call inside a transaction."""
+    pks = list(
+        Household.objects.filter(organisation_id=organisation_id, batch_id=batch_id, state__in=states)
+        .values_list("pk", flat=True)
+    )  # fmt: skip
+    if not pks:
+        return 0
+    individuals = Individual.objects.filter(household_id__in=pks)
+    ids = list(individuals.values_list("pk", flat=True))
+    persons = list(individuals.values_list("person_id", flat=True))
+    if Merge.objects.filter(Q(survivor_id__in=persons) | Q(absorbed_id__in=persons)).exists():
+        raise conflict(_("Records of this batch were merged with others already: they cannot be removed."))
+    MatchCandidate.objects.filter(Q(left_id__in=ids) | Q(right_id__in=ids)).delete()
+    Document.objects.filter(individual_id__in=ids).delete()
+    individuals.delete()
+    Person.objects.filter(pk__in=persons, sources__isnull=True).delete()
+    Household.objects.filter(pk__in=pks).delete()
+    return len(pks)

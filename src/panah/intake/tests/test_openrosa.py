@@ -24,7 +24,8 @@ pytestmark = pytest.mark.urls(__name__)
 PASSWORD = "correct horse battery staple"
 LIST_NS = "{http://openrosa.org/xforms/xformsList}"
 RESPONSE_NS = "{http://openrosa.org/http/response}"
-FORM_IDS = ["dtm_flow_count", "dtm_flow_survey", "dtm_location_assessment", "dtm_site_assessment"]
+FORM_IDS = ["dtm_flow_count", "dtm_flow_survey", "dtm_location_assessment", "dtm_site_assessment", "registry_household"]
+VERSIONS = {"registry_household": "2026110101"}
 
 
 @pytest.fixture
@@ -71,7 +72,7 @@ def _message(response: Any) -> tuple[str, str]:
     return element.get("nature", ""), element.text or ""
 
 
-def test_form_list_names_the_three_forms_with_the_hash_of_the_served_xml(client: Any, make_user: Any) -> None:
+def test_form_list_names_every_form_with_the_hash_of_the_served_xml(client: Any, make_user: Any) -> None:
     # given an enumerator
     user = make_user("enumerator", "PK7")
     # when Collect asks for the form list
@@ -87,7 +88,7 @@ def test_form_list_names_the_three_forms_with_the_hash_of_the_served_xml(client:
         assert url == f"http://testserver/openrosa/forms/{form.findtext(f'{LIST_NS}formID')}.xml"
         served = client.get(url.removeprefix("http://testserver"), **_basic(user.username)).content
         assert form.findtext(f"{LIST_NS}hash") == "md5:" + hashlib.md5(served).hexdigest()  # noqa: S324
-        assert form.findtext(f"{LIST_NS}version") == "2025060101"
+        assert form.findtext(f"{LIST_NS}version") == VERSIONS.get(form.findtext(f"{LIST_NS}formID") or "", "2025060101")
         assert form.find(f"{LIST_NS}manifestUrl") is None
     assert forms[2].findtext(f"{LIST_NS}name") == "DTM location assessment"
 
