@@ -83,6 +83,8 @@ def register_household(page) -> str:
     screenshot(page, "registry-register-tablet")
     page.click("#register")
     page.wait_for_selector("#id_members-1-doc0_number-errors")
+    page.locator("#id_members-1-doc0_number").scroll_into_view_if_needed()
+    screenshot(page, "registry-register-errors")
     assert page.input_value("#id_members-0-given_name") == "Muhammad Yousaf"  # nothing typed is lost
     page.fill("#id_members-1-doc0_number", "17301-7654321-2")
     page.click("#register")

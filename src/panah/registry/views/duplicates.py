@@ -30,7 +30,7 @@ def _record(individual: Individual) -> dict[str, Any]:
     return {
         "individual": individual, "household": household, "values": source_values(individual),
         # Documents in a list are masked whatever the role: enough to compare, nothing to copy.
-        "documents": [f"{doc_short(d.doc_type)} {mask_number(d.number)}" for d in individual.documents.all()],
+        "documents": [(doc_short(d.doc_type), mask_number(d.number)) for d in individual.documents.all()],
     }  # fmt: skip
 
 
