@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from openpyxl import Workbook
 
 from panah.registry.models import Household, MatchCandidate, Person, ReviewStatus
@@ -180,7 +181,10 @@ def test_registry_pages_in_urdu_right_to_left(page, officers, tmp_path):
         actor=iom, data=household(phones=[], members=[member(given_name="M. Yousaf Khan", documents=[])])
     ).household
     head = first.members.get(line_number=1)
-    merges.person_merge(actor=iom, first=head.person, second=again.members.get().person, reason=MergeReason.ADJUDICATED)
+    with transaction.atomic():  # a merge locks both records: in a transaction, as the services call it
+        merges.person_merge(
+            actor=iom, first=head.person, second=again.members.get().person, reason=MergeReason.ADJUDICATED
+        )
     MatchCandidate.objects.create(
         left=head, right=third.members.get(), probability=0.42,
         evidence={"name": "name: given name shares its first part or sits in the family name",
