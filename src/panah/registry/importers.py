@@ -221,7 +221,9 @@ def _member(row: CleanRow) -> inputs.MemberInput:
     )  # fmt: skip
 
 
-def _build(group: Grouped) -> None:
+def _build(group: Grouped, *, check: bool = True) -> None:
+    """The household's input from its rows, checked whole (check=False: the rows passed the check already, and the
+    service checks again before writing)."""
     primary = _primary(group.rows)
     number = group.rows[primary][0]
     values = _household_values(group, primary)
@@ -240,6 +242,9 @@ def _build(group: Grouped) -> None:
         documentation=values["documentation"].lower(), site=values["site"].lower(), address=values["address"],
         phones=[values[p] for p in PHONES if values[p]],
     )  # fmt: skip
+    if not check:
+        group.data = data
+        return
     try:
         inputs.check(data)
     except ApplicationError as error:
@@ -309,7 +314,7 @@ def households_of(rows: Sequence[CleanRow]) -> list[tuple[str, inputs.HouseholdI
     """Valid rows (as cross_check passed them) grouped back into households, in file order."""
     out = []
     for group in _groups(list(enumerate(rows))):
-        _build(group)
+        _build(group, check=False)
         if group.data is None:  # cannot happen after cross_check; refuse rather than write part of a household
             raise ApplicationError("invalid", _("Household %(ref)s has problems.") % {"ref": group.ref}, status=422)
         out.append((group.ref, group.data))
