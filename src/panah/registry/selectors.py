@@ -51,7 +51,8 @@ def household_list(
         qs = qs.filter(registration_id__iexact=q.strip())
     if area and area.strip():
         qs = qs.filter(area__path__contains=f"/{area.strip().upper()}/")
-    return qs.annotate(member_count=Count("members"))
+    # Meta.ordering does not apply to a GROUP BY query: without order_by, pages would overlap.
+    return qs.annotate(member_count=Count("members")).order_by("-created_at", "-pk")
 
 
 def household_get(*, actor: Any, registration_id: str) -> Household:
