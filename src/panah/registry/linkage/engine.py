@@ -23,7 +23,9 @@ Thresholds. DEFAULT_THRESHOLDS: see the comment there.
 
 from __future__ import annotations
 
+import logging
 import math
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +39,8 @@ from panah.registry.linkage.household import boost_households
 from panah.registry.linkage.model import COMPARISONS, estimate_u, evidence_labels, splink_settings
 from panah.registry.linkage.prepare import COLUMNS, prepare
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -49,8 +53,8 @@ class Thresholds:
 
 
 # Chosen on the benchmark: see the module docstring of this file's package (linkage/__init__.py).
-DEFAULT_THRESHOLDS = Thresholds(upper=0.9, lower=0.5)
-DEFAULT_DUPLICATES_PER_RECORD = 0.3
+DEFAULT_THRESHOLDS = Thresholds(upper=0.95, lower=0.5)
+DEFAULT_DUPLICATES_PER_RECORD = 0.2
 # A document number shared by more records than this is a placeholder or a data-entry habit, not one person.
 MAX_DOCUMENT_GROUP = 12
 BACKENDS = ("duckdb", "spark")
@@ -137,13 +141,16 @@ def link(
     if backend == "spark" and spark is None:
         raise ValueError("the spark backend needs a SparkSession (spark=...)")
     _check_input(records)
+    started = time.monotonic()
     prepared = prepare(records, new_ids=new_ids, reference_year=reference_year)
     settings = splink_settings(estimate_u(prepared), _prior(len(prepared), duplicates_per_record))
+    logger.info("linkage: %d records prepared in %.1fs", len(prepared), time.monotonic() - started)
     floor = min(thresholds.lower, 0.01)
     if backend == "spark":
         scored = backends.predict_spark(prepared, settings, floor, spark=spark)
     else:
         scored = backends.predict_duckdb(prepared, settings, floor, temp_directory=temp_directory)
+    logger.info("linkage: %d pairs scored on %s after %.1fs", len(scored), backend, time.monotonic() - started)
     scored = _drop_pairs(_with_exact(scored, _exact_pairs(prepared)), exclude_pairs)
     scored = boost_households(scored, prepared, settings["probability_two_random_records_match"])
     scored = scored[scored["match_probability"] >= thresholds.lower]
@@ -163,4 +170,10 @@ def link(
     decision[np.flatnonzero(is_link)[accepted]] = "link"
     pairs = scored[["record_id_l", "record_id_r", "match_probability", "match_weight"]].assign(decision=decision)
     pairs["match_weight"] = pairs["match_weight"].fillna(math.inf)
+    logger.info(
+        "linkage: %d links, %d to review, done in %.1fs",
+        (decision == "link").sum(),
+        (decision == "review").sum(),
+        time.monotonic() - started,
+    )
     return LinkResult(clusters=clusters, pairs=pd.concat([pairs, _evidence(scored)], axis=1))

@@ -21,7 +21,7 @@ from functools import lru_cache
 MUHAMMAD_SPELLINGS = frozenset(
     {
         "muhammad", "mohammad", "mohammed", "muhammed", "mohamed", "mohamad", "muhamad", "mohammod", "muhammod",
-        "mohamaad", "muhamaad", "mohmmad", "muhmmad", "mohd", "muhd", "mhd", "md", "mohd.", "mohammadd", "mahammad",
+        "mohamaad", "muhamaad", "mohmmad", "muhmmad", "mohd", "muhd", "mohammadd", "mahammad",
     }
 )  # fmt: skip
 MUHAMMAD = "mhmd"
@@ -30,11 +30,10 @@ MUHAMMAD = "mhmd"
 # "abdul rehman" = "abdur rahman" = "abdulrehman". Particles between two parts are dropped (their vowel and
 # assimilated consonant vary).
 _JOIN_WITH_PREVIOUS = frozenset({"ullah", "ulla", "ullha", "allah", "uddin", "udin", "din", "deen", "uldin"})
-_PARTICLES = frozenset({"ul", "ud", "ur", "us", "u", "al", "el", "ad", "ar", "as"})
-_ABD = re.compile(r"^abd(?:ul|ur|us|al|el|ar|as)?")
+# ("al", "ar" are left out: they are also the skeletons of Ali and Ara, and keys must be stable under name_key.)
+_PARTICLES = frozenset({"ul", "ud", "ur", "us", "u", "el"})
+_ABD = re.compile(r"^abd(?:ul|ur|us|al|el|ar|as)")
 
-# Honorifics written in the family-name field of women (and some men): no family information.
-HONORIFICS = frozenset({"bibi", "bi", "begum", "begam", "khatoon", "khatun", "mai", "mst", "mussammat", "sahib"})
 
 _NON_LETTER = re.compile(r"[^\w]+|[\d_]+")
 _VOWELS = frozenset("aeiouyw")
@@ -44,9 +43,18 @@ def fold(text: object) -> str:
     """Lower case, accents removed, anything but letters turned into single spaces."""
     if not isinstance(text, str):
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_NON_LETTER.sub(" ", stripped.casefold()).split())
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NON_LETTER.sub(" ", text.casefold()).split())
+
+
+def place_key(text: object) -> str:
+    """A district as compared: a name or a P-code, folded, letters and digits kept ("PK-720" = "pk720")."""
+    if not isinstance(text, str):
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
 
 
 def _join_compounds(tokens: list[str]) -> list[str]:
@@ -72,15 +80,38 @@ def skeleton(token: str) -> str:
         return MUHAMMAD
     if not token.isascii():
         return token  # Urdu or Pashto script: compared as written
-    token = token.replace("ph", "f").replace("q", "k").replace("ck", "k")
+    token = _respell(token)
     # A final h after a vowel is a spelling habit (Fatimah, Aminah), not a sound; -ullah keeps its h.
     if len(token) > 2 and token[-1] == "h" and token[-2] in "aeiou" and not token.endswith("llah"):
         token = token[:-1]
+    key = _consonants(token)
+    # Dropping vowels can bring together letters that respelling merges (kapuhr -> kphr -> kfr): repeat until stable.
+    while (again := _consonants(_respell(key))) != key:
+        key = again
+    return key
+
+
+def _consonants(token: str) -> str:
     out = ["a" if token[0] in "aeiou" else token[0]]
     for ch in token[1:]:
         if ch not in _VOWELS and ch != out[-1]:
             out.append(ch)
     return "".join(out)
+
+
+def _respell(token: str) -> str:
+    # v and w are one letter in Urdu (Sarwar, Sarvar); both then count as vowels.
+    while True:
+        respelled = token.replace("ph", "f").replace("q", "k").replace("ck", "k").replace("v", "w")
+        if respelled == token:
+            return token
+        token = respelled
+
+
+# Honorifics (Bibi, Begum, Khatoon, Mst.): dropped from a name when other tokens remain; a family name made only of
+# them (or of Mai, Bai, Sahib) is missing, not a family.
+_HONORIFIC_SKELETONS = frozenset(skeleton(word) for word in ("bibi", "begum", "khatoon", "mst", "mussammat"))
+_FAMILY_HONORIFICS = _HONORIFIC_SKELETONS | {skeleton(word) for word in ("mai", "bai", "sahib")}
 
 
 @lru_cache(maxsize=262_144)
@@ -89,8 +120,9 @@ def name_tokens(text: str) -> tuple[tuple[str, ...], bool]:
     tokens = _join_compounds(fold(text).split())
     skeletons = [skeleton(token) for token in tokens]
     has_muhammad = MUHAMMAD in skeletons
-    others = tuple(s for s in skeletons if s != MUHAMMAD)
-    return (others if others else tuple(skeletons)), has_muhammad
+    without_muhammad = tuple(s for s in skeletons if s != MUHAMMAD)
+    core = tuple(s for s in without_muhammad if s not in _HONORIFIC_SKELETONS)
+    return (core or without_muhammad or tuple(skeletons)), has_muhammad
 
 
 def name_key(text: object) -> str:
@@ -101,11 +133,9 @@ def name_key(text: object) -> str:
 
 
 def family_key(text: object) -> str:
-    """`name_key` of a family name, empty when it holds only an honorific (Bibi, Begum) that says nothing."""
-    folded = fold(text)
-    if not folded or all(token in HONORIFICS for token in folded.split()):
-        return ""
-    return name_key(" ".join(t for t in folded.split() if t not in HONORIFICS))
+    """`name_key` of a family name, empty when it holds only an honorific (Bibi, Begum, Mai) that says nothing."""
+    key = name_key(text)
+    return "" if all(token in _FAMILY_HONORIFICS for token in key.split()) else key
 
 
 # Documents ---------------------------------------------------------------------------------------------------------
@@ -115,16 +145,25 @@ _DOCUMENT_ALIASES = {
     "nic": "cnic", "snic": "cnic", "nicop": "cnic", "b-form": "bform", "b form": "bform", "crc": "bform",
     "proof of registration": "por", "afghan citizen card": "acc", "tazkera": "tazkira", "taskera": "tazkira",
 }  # fmt: skip
+_NON_DIGIT = re.compile(r"\D")
+_NON_ALNUM = re.compile(r"[^0-9A-Z]")
 _PLACEHOLDER = re.compile(r"^(\d)\1*$")
+
+
+@lru_cache(maxsize=1024)
+def known_document_type(doc_type: object) -> str:
+    """The document type named by `doc_type` ("CNIC", "B-Form", "PoR"...), "" when it names none."""
+    folded = fold(doc_type)
+    kind = _DOCUMENT_ALIASES.get(folded, folded.replace(" ", ""))
+    return kind if kind in DOCUMENT_TYPES else ""
 
 
 def document_type(doc_type: object, number: object) -> str:
     """Known document type; a bare 13-digit number with no type is a CNIC, anything else without a type is 'other'."""
-    folded = fold(doc_type).replace(" ", "") if isinstance(doc_type, str) else ""
-    folded = _DOCUMENT_ALIASES.get(fold(doc_type), folded)
-    if folded in DOCUMENT_TYPES:
-        return folded
-    digits = re.sub(r"\D", "", number) if isinstance(number, str) else ""
+    kind = known_document_type(doc_type)
+    if kind:
+        return kind
+    digits = _NON_DIGIT.sub("", number) if isinstance(number, str) else ""
     return "cnic" if len(digits) == 13 else "other"
 
 
@@ -137,9 +176,9 @@ def normalise_document(doc_type: object, text: object) -> str:
         return ""
     kind = document_type(doc_type, text)
     if kind in {"cnic", "bform"}:
-        number = re.sub(r"\D", "", text)
+        number = _NON_DIGIT.sub("", text)
     else:
-        number = re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", text).upper())
+        number = _NON_ALNUM.sub("", unicodedata.normalize("NFKC", text).upper())
     if not number or _PLACEHOLDER.match(number):
         return ""
     return number

@@ -17,11 +17,13 @@ from panah.registry.linkage.normalise import (
     document_type,
     family_key,
     fold,
+    known_document_type,
     name_key,
     name_tokens,
     normalise_document,
     normalise_phone,
     normalise_sex,
+    place_key,
 )
 
 COLUMNS = (
@@ -53,6 +55,8 @@ PREPARED_COLUMNS = (
     "sex",
     "dob",
     "byear",
+    "yb",
+    "yc",
     "district",
     "ph",
     "doc_type",
@@ -64,15 +68,29 @@ PREPARED_COLUMNS = (
 
 
 def _text(series: pd.Series) -> pd.Series:
-    return series.astype("string").fillna("").str.strip()
+    """Text with missing values as "" (values are stripped by the functions that read them, once per distinct value)."""
+    return series.astype(object).where(series.notna(), "").astype(str)
 
 
 def _map_unique(series: pd.Series, function: Callable[[str], str]) -> pd.Series:
     """Apply `function` once per distinct value; empty results become None (SQL NULL)."""
-    values = series.to_numpy(dtype=object)
-    uniques, inverse = np.unique(values, return_inverse=True)
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
     mapped = np.array([function(value) or None for value in uniques], dtype=object)
-    return pd.Series(mapped[inverse], index=series.index, dtype=object)
+    return pd.Series(mapped[codes], index=series.index, dtype=object)
+
+
+def _documents(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(document type, normalised number), each computed once per distinct type and per distinct number."""
+    numbers = _text(frame["document_number"])
+    implied = _map_unique(numbers, lambda number: document_type("", number))
+    if "document_type" in frame:
+        kinds = _map_unique(_text(frame["document_type"]), known_document_type).fillna(implied)
+    else:
+        kinds = implied
+    as_digits = _map_unique(numbers, lambda number: normalise_document("cnic", number))
+    as_text = _map_unique(numbers, lambda number: normalise_document("other", number))
+    doc_num = as_digits.where(kinds.isin(["cnic", "bform"]), as_text)
+    return kinds.where(doc_num.notna(), None), doc_num
 
 
 def _full_name_key(given_and_family: str) -> str:
@@ -85,7 +103,21 @@ def _first_token(key: str) -> str:
     return key.split(" ", 1)[0]
 
 
-def _birth_years(frame: pd.DataFrame, reference_year: int) -> tuple[pd.Series, pd.Series]:
+def _reference_years(frame: pd.DataFrame, year: pd.Series, age: pd.Series, default: int) -> pd.Series:
+    """The year each organisation's ages were counted in: median of birth year + age where both are recorded.
+
+    Registrations are not dated in the input, and ages taken two years ago read as people born two years early
+    if subtracted from this year.
+    """
+    counted = (year + age).where(year.notna() & age.notna())
+    organisations = _text(frame["source_org"])
+    by_org = counted.groupby(organisations).agg(["median", "count"])
+    overall = counted.median() if counted.notna().sum() >= 20 else default
+    reliable = by_org["median"].where(by_org["count"] >= 20, overall).fillna(default).round()
+    return organisations.map(reliable).astype("float64")
+
+
+def _birth_years(frame: pd.DataFrame, reference_year: int | None) -> tuple[pd.Series, pd.Series]:
     """(precise date of birth or None, birth year or NaN); 1 January is how an estimated year is written: year only."""
     dates = pd.to_datetime(_text(frame["date_of_birth"]).str[:10], format="%Y-%m-%d", errors="coerce")
     imprecise = (dates.dt.month == 1) & (dates.dt.day == 1)
@@ -93,8 +125,14 @@ def _birth_years(frame: pd.DataFrame, reference_year: int) -> tuple[pd.Series, p
     year = dates.dt.year.astype("float64")
     stated = pd.to_numeric(_text(frame["birth_year"]), errors="coerce")
     age = pd.to_numeric(_text(frame["age"]), errors="coerce")
-    year = year.fillna(stated).fillna(reference_year - age)
-    year = year.where((year > 1880) & (year <= reference_year))
+    year = year.fillna(stated)
+    now = dt.datetime.now(tz=dt.UTC).year
+    if reference_year is None:
+        counted_in = _reference_years(frame, year, age, now)
+    else:
+        counted_in = pd.Series(float(reference_year), index=frame.index)
+    year = year.fillna(counted_in - age)
+    year = year.where((year > 1880) & (year <= now + 1))
     return precise.astype(object).where(precise.notna(), None), year.round()
 
 
@@ -102,7 +140,6 @@ def prepare(
     records: pd.DataFrame, *, new_ids: Collection[str] | None = None, reference_year: int | None = None
 ) -> pd.DataFrame:
     """The comparison columns for `records` (columns as in COLUMNS, all text; empty or NaN is missing)."""
-    year_now = reference_year or dt.datetime.now(tz=dt.UTC).year
     frame = records.reset_index(drop=True)
     out = pd.DataFrame({"record_id": _text(frame["record_id"]).astype(object)})
     given = _text(frame["given_name"])
@@ -115,18 +152,17 @@ def prepare(
     out["n_key"] = _map_unique(given + "\x1f" + family, _full_name_key)
     out["fa_key"] = _map_unique(_text(frame["father_name"]), name_key)
     out["sex"] = _map_unique(_text(frame["sex"]), normalise_sex)
-    out["dob"], out["byear"] = _birth_years(frame, year_now)
-    out["district"] = _map_unique(_text(frame["district"]), fold)
+    out["dob"], out["byear"] = _birth_years(frame, reference_year)
+    out["yb"] = (out["byear"] // 4).astype("Int64")
+    out["yc"] = ((out["byear"] + 2) // 4).astype("Int64")
+    out["district"] = _map_unique(_text(frame["district"]), place_key)
     out["ph"] = _map_unique(_text(frame["phone"]), normalise_phone)
-    kinds = _text(frame["document_type"]) if "document_type" in frame else pd.Series("", index=frame.index)
-    numbers = _text(frame["document_number"])
-    out["doc_type"] = _map_unique(kinds + "\x1f" + numbers, lambda v: document_type(*v.split("\x1f", 1)))
-    out["doc_num"] = _map_unique(kinds + "\x1f" + numbers, lambda v: normalise_document(*v.split("\x1f", 1)))
+    out["doc_type"], out["doc_num"] = _documents(frame)
     out["doc_key"] = (out["doc_type"] + ":" + out["doc_num"]).where(out["doc_num"].notna(), None)
-    household = _text(frame["household_ref"])
-    out["hh"] = (_text(frame["source_org"]) + "\x1f" + household).where(household != "", None)
+    household = _text(frame["household_ref"]).str.strip()
+    out["hh"] = (_text(frame["source_org"]).str.strip() + "\x1f" + household).where(household != "", None)
     for column in out.columns:
-        if column != "byear":
+        if column not in {"byear", "yb", "yc"}:
             values = out[column].astype(object)
             out[column] = values.where(values.notna(), None)
     if new_ids is None:
