@@ -8,14 +8,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from panah.registry.linkage.model import COMPARISONS
-
 SCORED_COLUMNS = (
     "record_id_l",
     "record_id_r",
     "match_weight",
     "match_probability",
-    *(f"gamma_{c.name}" for c in COMPARISONS),
 )
 
 

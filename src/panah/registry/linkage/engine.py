@@ -35,8 +35,8 @@ import pandas as pd
 
 from panah.registry.linkage import backends
 from panah.registry.linkage.cluster import cluster
-from panah.registry.linkage.household import boost_households
-from panah.registry.linkage.model import COMPARISONS, estimate_u, evidence_labels, splink_settings
+from panah.registry.linkage.household import SUPPORT_PROBABILITY, boost_households
+from panah.registry.linkage.model import COMPARISONS, estimate_u, evidence_gammas, evidence_labels, splink_settings
 from panah.registry.linkage.prepare import COLUMNS, prepare
 
 logger = logging.getLogger(__name__)
@@ -93,8 +93,6 @@ def _with_exact(scored: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
     merged = scored.merge(exact, on=["record_id_l", "record_id_r"], how="outer")
     merged["exact"] = merged["exact"].astype("boolean").fillna(False).astype(bool)
     merged.loc[merged["exact"], "match_probability"] = 1.0
-    document_top = len(COMPARISONS[3].levels) - 1
-    merged.loc[merged["exact"] & merged["gamma_document"].isna(), "gamma_document"] = document_top
     return merged
 
 
@@ -145,7 +143,7 @@ def link(
     prepared = prepare(records, new_ids=new_ids, reference_year=reference_year)
     settings = splink_settings(estimate_u(prepared), _prior(len(prepared), duplicates_per_record))
     logger.info("linkage: %d records prepared in %.1fs", len(prepared), time.monotonic() - started)
-    floor = min(thresholds.lower, 0.01)
+    floor = min(thresholds.lower, SUPPORT_PROBABILITY)
     if backend == "spark":
         scored = backends.predict_spark(prepared, settings, floor, spark=spark)
     else:
@@ -176,4 +174,5 @@ def link(
         (decision == "review").sum(),
         time.monotonic() - started,
     )
-    return LinkResult(clusters=clusters, pairs=pd.concat([pairs, _evidence(scored)], axis=1))
+    evidence = _evidence(evidence_gammas(prepared, scored))
+    return LinkResult(clusters=clusters, pairs=pd.concat([pairs, evidence], axis=1))

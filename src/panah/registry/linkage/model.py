@@ -146,7 +146,27 @@ def evidence_labels(comparison: Comparison) -> dict[int, str]:
     return labels
 
 
-def estimate_u(prepared: pd.DataFrame, *, sample_size: int = 3000, seed: int = 20240) -> dict[str, list[float]]:
+def evidence_gammas(prepared: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """The level each pair reached in each comparison (gamma_<name>), computed in DuckDB for the pairs given.
+
+    Done after scoring, for the pairs that are returned only, so the backend need not carry every compared column.
+    """
+    columns = ", ".join(f"{gamma_sql(c)} as gamma_{c.name}" for c in COMPARISONS)
+    con = duckdb.connect()
+    try:
+        con.execute("set threads = 2")
+        con.register("prepared", prepared)
+        con.register("pairs", pairs[["record_id_l", "record_id_r"]].reset_index().rename(columns={"index": "row"}))
+        gammas = con.execute(
+            f"select pairs.row, {columns} from pairs "  # noqa: S608
+            "join prepared l on l.record_id = pairs.record_id_l join prepared r on r.record_id = pairs.record_id_r"
+        ).df()
+    finally:
+        con.close()
+    return gammas.set_index("row").reindex(range(len(pairs))).set_axis(pairs.index)
+
+
+def estimate_u(prepared: pd.DataFrame, *, sample_size: int = 2000, seed: int = 20240) -> dict[str, list[float]]:
     """u-probabilities of each level: all pairs among a seeded random sample of records, with a half-pair pseudocount.
 
     Sampling records (not pairs) keeps every pair-level rate unbiased, and the seed makes the model, hence the clusters,
@@ -214,6 +234,6 @@ def splink_settings(u: dict[str, list[float]], prior: float) -> dict[str, Any]:
         "probability_two_random_records_match": prior,
         "blocking_rules_to_generate_predictions": blocking_rules(),
         "comparisons": comparisons,
-        "retain_matching_columns": True,
+        "retain_matching_columns": False,
         "retain_intermediate_calculation_columns": False,
     }
