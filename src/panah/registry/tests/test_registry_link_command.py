@@ -97,7 +97,7 @@ def test_command_names_the_row_of_a_bad_record_id(tmp_path, ids, message):
 
 
 def test_command_refuses_a_missing_file(tmp_path):
-    with pytest.raises(CommandError, match="cannot read nowhere.csv: no such file"):
+    with pytest.raises(CommandError, match=r"cannot read nowhere\.csv: no such file"):
         call_command("registry_link", str(tmp_path / "nowhere.csv"), str(tmp_path / "o.csv"))
 
 
@@ -105,7 +105,7 @@ def test_command_refuses_a_file_that_is_not_text(tmp_path):
     path = tmp_path / "partner.csv"
     path.write_bytes(b"\xff\xfe\x00\x81binary")
 
-    with pytest.raises(CommandError, match="cannot read partner.csv: it is not UTF-8 text"):
+    with pytest.raises(CommandError, match=r"cannot read partner\.csv: it is not UTF-8 text"):
         call_command("registry_link", str(path), str(tmp_path / "o.csv"))
 
 
@@ -113,7 +113,7 @@ def test_command_refuses_an_empty_file(tmp_path):
     path = tmp_path / "partner.csv"
     path.write_text("", encoding="utf-8")
 
-    with pytest.raises(CommandError, match="partner.csv is empty"):
+    with pytest.raises(CommandError, match=r"partner\.csv is empty"):
         call_command("registry_link", str(path), str(tmp_path / "o.csv"))
 
 
