@@ -48,7 +48,8 @@ def household_list(
     if state:
         qs = qs.filter(state=state)
     if q and q.strip():
-        qs = qs.filter(registration_id__iexact=q.strip())
+        # Ids are stored upper-case: an exact match uses the unique index (iexact would scan the whole registry).
+        qs = qs.filter(registration_id=q.strip().upper())
     if area and area.strip():
         qs = qs.filter(area__path__contains=f"/{area.strip().upper()}/")
     # Meta.ordering does not apply to a GROUP BY query: without order_by, pages would overlap.
