@@ -203,7 +203,7 @@ def test_repeat_respondents_are_flagged_against_earlier_rounds_and_earlier_rows(
     batch = _run(django_capture_on_commit_callbacks, user, second, text)
     # then repeats are stored but flagged, and the interview entered twice is held
     assert _errors(batch) == [(5, "row", "Duplicate of row 3.")]
-    rows = FlowSurvey.objects.filter(round=second).order_by("interviewed_on", "crossing__code")
+    rows = FlowSurvey.objects.filter(round=second).order_by("interviewed_on", "crossing__code", "pk")
     assert [(r.crossing.code, r.interviewed_on.day, r.is_repeat) for r in rows] == [
         ("torkham", 3, True), ("torkham", 3, False), ("chaman", 5, True)]  # fmt: skip
     # and the held duplicate keeps no number either
