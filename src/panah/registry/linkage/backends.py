@@ -8,6 +8,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from panah.registry.linkage.prepare import PREPARED_COLUMNS
+
 SCORED_COLUMNS = (
     "record_id_l",
     "record_id_r",
@@ -18,7 +20,8 @@ SCORED_COLUMNS = (
 
 def _for_sql(prepared: pd.DataFrame) -> pd.DataFrame:
     frame = prepared.copy()
-    frame["byear"] = frame["byear"].astype("Int64")
+    for column in ("byear", "yb", "yc"):
+        frame[column] = frame[column].astype("Int64")
     return frame
 
 
@@ -40,29 +43,38 @@ def predict_duckdb(
             con.close()
 
 
+_INTEGER_COLUMNS = frozenset({"byear", "yb", "yc", "is_new"})
+
+
 def _spark_schema() -> Any:
     from pyspark.sql import types as T
 
-    fields = []
-    for column in ("record_id", "g_exact", "g_key", "g_first", "g_init", "f_key", "n_key", "fa_key", "sex", "dob"):
-        fields.append(T.StructField(column, T.StringType()))
-    fields.append(T.StructField("byear", T.LongType()))
-    for column in ("district", "ph", "doc_type", "doc_num", "doc_key", "hh"):
-        fields.append(T.StructField(column, T.StringType()))
-    fields.append(T.StructField("is_new", T.LongType()))
-    return T.StructType(fields)
+    return T.StructType(
+        [
+            T.StructField(column, T.LongType() if column in _INTEGER_COLUMNS else T.StringType())
+            for column in PREPARED_COLUMNS
+        ]
+    )
 
 
 def predict_spark(prepared: pd.DataFrame, settings: dict[str, Any], threshold: float, *, spark: Any) -> pd.DataFrame:
     from splink import Linker, SparkAPI
 
     schema = _spark_schema()
-    frame = _for_sql(prepared)[[field.name for field in schema.fields]]
+    names = [field.name for field in schema.fields]
+    frame = _for_sql(prepared)[names]
     rows = [
-        tuple(None if value is pd.NA or (isinstance(value, float) and value != value) else value for value in row)
+        tuple(
+            None if value is pd.NA else int(value) if name in _INTEGER_COLUMNS else value
+            for name, value in zip(names, row, strict=True)
+        )
         for row in frame.astype(object).itertuples(index=False, name=None)
     ]
     dataframe = spark.createDataFrame(rows, schema=schema)
-    linker = Linker(dataframe, settings, db_api=SparkAPI(spark_session=spark, break_lineage_method="persist"))  # type: ignore[no-untyped-call]
+    linker = Linker(
+        dataframe,
+        settings,
+        db_api=SparkAPI(spark_session=spark, break_lineage_method="persist", register_udfs_automatically=False),
+    )  # type: ignore[no-untyped-call]
     scored = linker.inference.predict(threshold_match_probability=threshold)
     return scored.as_pandas_dataframe()[list(SCORED_COLUMNS)]  # type: ignore[no-untyped-call]
