@@ -71,10 +71,10 @@ def predict_spark(prepared: pd.DataFrame, settings: dict[str, Any], threshold: f
         for row in frame.astype(object).itertuples(index=False, name=None)
     ]
     dataframe = spark.createDataFrame(rows, schema=schema)
-    linker = Linker(
-        dataframe,
-        settings,
-        db_api=SparkAPI(spark_session=spark, break_lineage_method="persist", register_udfs_automatically=False),
-    )  # type: ignore[no-untyped-call]
+    # Levels use only SQL that Spark has built in: Splink's similarity jar is not needed.
+    db_api = SparkAPI(  # type: ignore[no-untyped-call]
+        spark_session=spark, break_lineage_method="persist", register_udfs_automatically=False
+    )
+    linker = Linker(dataframe, settings, db_api=db_api)
     scored = linker.inference.predict(threshold_match_probability=threshold)
     return scored.as_pandas_dataframe()[list(SCORED_COLUMNS)]  # type: ignore[no-untyped-call]
