@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
 from panah.core import audit
 from panah.core.classification import MASK
 from panah.core.errors import FieldError, invalid, not_found
 from panah.core.permissions import Perm, get_visible, visible_to
+from panah.geo.models import AdminArea
 from panah.registry import policy
 from panah.registry.linkage.normalise import normalise_document
 from panah.registry.models import (
@@ -51,9 +52,12 @@ def household_list(
         # Ids are stored upper-case: an exact match uses the unique index (iexact would scan the whole registry).
         qs = qs.filter(registration_id=q.strip().upper())
     if area and area.strip():
-        qs = qs.filter(area__path__contains=f"/{area.strip().upper()}/")
-    # Meta.ordering does not apply to a GROUP BY query: without order_by, pages would overlap.
-    return qs.annotate(member_count=Count("members")).order_by("-created_at", "-pk")
+        within = AdminArea.objects.filter(pcode=area.strip().upper()).values_list("path", flat=True).first()
+        qs = qs.filter(area__path__startswith=within) if within else qs.none()
+    # A correlated count is computed for the rows of the page only; a GROUP BY would count the whole registry.
+    members = Individual.objects.filter(household_id=OuterRef("pk")).order_by().values("household_id")
+    member_count = Subquery(members.annotate(n=Count("pk")).values("n"), output_field=models.IntegerField())
+    return qs.annotate(member_count=member_count).order_by("-created_at", "-pk")
 
 
 def household_get(*, actor: Any, registration_id: str) -> Household:
@@ -72,7 +76,14 @@ def households_by_document(*, actor: Any, doc_type: str, number: str) -> models.
     index = document_index(doc_type, normalised)
     holders = Document.objects.filter(number_index=index).values("individual__household_id")
     qs = visible_to(actor, Household.objects.select_related("area", "organisation"))
-    return qs.filter(pk__in=holders, state=RecordState.ACTIVE)
+    found = qs.filter(pk__in=holders, state=RecordState.ACTIVE)
+    # Who looked up which document is itself sensitive: the keyed hash lets a data-protection officer trace the
+    # lookups of one number without the log holding the number.
+    audit.record(
+        actor=actor, action="registry.lookup", object_type="registry.document", object_id=index[:32],
+        metadata={"doc_type": doc_type, "found": found.count()},
+    )  # fmt: skip
+    return found
 
 
 @dataclass
@@ -139,8 +150,21 @@ GOLDEN_FIELDS = ("given_name", "father_name", "father_relation", "family_name", 
 
 
 def person_get(*, actor: Any, registry_id: str) -> Person:
-    """One golden record by registry id (an absorbed one is found too: it points at its survivor)."""
-    return get_visible(actor, Person.objects.select_related("merged_into"), registry_id=registry_id.strip().upper())
+    """One golden record by registry id. An id absorbed by a merge gives the record it now belongs to, when the actor
+    may see that one (cards printed before a merge keep working); not found otherwise."""
+    registry_id = registry_id.strip().upper()
+    visible = visible_to(actor, Person.objects.select_related("merged_into"))
+    found = visible.filter(registry_id=registry_id).first()
+    if found is not None:
+        return found
+    absorbed = Person.objects.filter(registry_id=registry_id, merged_into__isnull=False).first()
+    if absorbed is not None:
+        from panah.registry.merges import root
+
+        survivor = visible.filter(pk=root(absorbed).pk).first()
+        if survivor is not None:
+            return survivor
+    raise not_found(_("person"))
 
 
 def person_view(*, actor: Any, registry_id: str) -> PersonView:

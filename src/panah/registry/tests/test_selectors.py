@@ -169,3 +169,36 @@ def test_candidate_queue_is_empty_for_those_who_may_not_decide(officer, make_use
 
     assert selectors.candidate_queue(actor=make_user("partner-viewer", "PK5")) == []
     assert selectors.candidate_queue(actor=make_user("registration", "PK7")) == []
+
+
+def test_list_by_area_keeps_the_households_inside_it(officer):
+    inside = _register(officer)  # Charsadda tehsil, Charsadda district PK506
+
+    assert [h.pk for h in selectors.household_list(actor=officer, area="PK506")] == [inside.pk]
+    assert list(selectors.household_list(actor=officer, area="PK526")) == []
+    assert list(selectors.household_list(actor=officer, area="NOPE")) == []
+
+
+def test_lookup_by_document_is_audited_without_the_number(officer):
+    hh = _register(officer)
+
+    found = list(selectors.households_by_document(actor=officer, doc_type="cnic", number="17301-1234567-1"))
+
+    assert [h.pk for h in found] == [hh.pk]
+    event = AuditEvent.objects.get(action="registry.lookup")
+    assert event.metadata == {"doc_type": "cnic", "found": 1}
+    assert "1730112345671" not in str(event.object_id) + str(event.metadata)
+
+
+def test_an_absorbed_registry_id_finds_the_record_it_was_merged_into(officer):
+    first, second = _register(officer), _register(officer, members=[member(documents=[])])
+    kept = first.members.get(line_number=1).person
+    absorbed = second.members.get(line_number=1).person
+    with transaction.atomic():
+        merges.person_merge(actor=officer, first=kept, second=absorbed, reason="adjudicated")
+
+    assert selectors.person_get(actor=officer, registry_id=absorbed.registry_id.lower()).pk == kept.pk
+    outsider = officer.__class__.objects.create_user(username="outsider", password="x")
+    with pytest.raises(ApplicationError) as error:
+        selectors.person_get(actor=outsider, registry_id=absorbed.registry_id)
+    assert error.value.status == 404
