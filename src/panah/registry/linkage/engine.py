@@ -77,12 +77,12 @@ def _check_input(records: pd.DataFrame) -> None:
         raise ValueError("record_id values must be unique")
 
 
-def _exact_pairs(prepared: pd.DataFrame) -> pd.DataFrame:
-    """Pairs sharing a document, in groups small enough to be one person, outside one household."""
-    with_doc = prepared.loc[prepared["doc_key"].notna(), ["record_id", "doc_key", "hh", "is_new"]]
-    sizes = with_doc.groupby("doc_key")["record_id"].transform("size")
+def _exact_pairs(prepared: pd.DataFrame, keys: tuple[str, ...] = ("doc_key",)) -> pd.DataFrame:
+    """Pairs sharing `keys` (a document), in groups small enough to be one person, outside one household."""
+    with_doc = prepared.dropna(subset=list(keys))[["record_id", *keys, "hh", "is_new"]]
+    sizes = with_doc.groupby(list(keys))["record_id"].transform("size")
     with_doc = with_doc[(sizes > 1) & (sizes <= MAX_DOCUMENT_GROUP)]
-    pairs = with_doc.merge(with_doc, on="doc_key", suffixes=("_l", "_r"))
+    pairs = with_doc.merge(with_doc, on=list(keys), suffixes=("_l", "_r"))
     keep = (pairs["record_id_l"] < pairs["record_id_r"]) & ((pairs["is_new_l"] == 1) | (pairs["is_new_r"] == 1))
     keep &= pairs["hh_l"].isna() | pairs["hh_r"].isna() | (pairs["hh_l"] != pairs["hh_r"])
     return pairs.loc[keep, ["record_id_l", "record_id_r"]].reset_index(drop=True)
@@ -104,17 +104,26 @@ def _drop_pairs(scored: pd.DataFrame, exclude_pairs: Collection[tuple[str, str]]
     return scored[np.array(mask, dtype=bool)]
 
 
-def _evidence(scored: pd.DataFrame) -> pd.DataFrame:
+def _evidence(gammas: pd.DataFrame) -> pd.DataFrame:
     columns = {}
     for comparison in COMPARISONS:
         labels = evidence_labels(comparison)
-        gamma = scored[f"gamma_{comparison.name}"]
-        columns[f"evidence_{comparison.name}"] = gamma.map(lambda g, lab=labels: "" if pd.isna(g) else lab[int(g)])
-    return pd.DataFrame(columns, index=scored.index)
+        # Position 0: no gamma (a pair found by the exact pass only); then gamma -1 (null), 0, 1, ...
+        lookup = np.array(["", *(labels[g] for g in range(-1, len(comparison.levels)))], dtype=object)
+        codes = gammas[f"gamma_{comparison.name}"].fillna(-2).astype(int).to_numpy() + 2
+        columns[f"evidence_{comparison.name}"] = lookup[codes]
+    return pd.DataFrame(columns, index=gammas.index)
 
 
-def _prior(size: int, duplicates_per_record: float) -> float:
-    return min(0.5, max(1e-12, duplicates_per_record / max(size - 1, 1)))
+def _prior(prepared: pd.DataFrame, duplicates_per_record: float) -> float:
+    """Probability that two random records are one person: expected duplicates of a record over the others.
+
+    At least `duplicates_per_record`; more when the data show more pairs that are near-certainly one person (same
+    document, or same full name and exact date of birth): such lists (a partner's list registered twice) exist.
+    """
+    certain = pd.concat([_exact_pairs(prepared), _exact_pairs(prepared, ("n_key", "dob"))]).drop_duplicates()
+    observed = 2 * len(certain) / max(len(prepared), 1)
+    return min(0.5, max(1e-12, max(duplicates_per_record, observed) / max(len(prepared) - 1, 1)))
 
 
 def link(
@@ -141,7 +150,7 @@ def link(
     _check_input(records)
     started = time.monotonic()
     prepared = prepare(records, new_ids=new_ids, reference_year=reference_year)
-    settings = splink_settings(estimate_u(prepared), _prior(len(prepared), duplicates_per_record))
+    settings = splink_settings(estimate_u(prepared), _prior(prepared, duplicates_per_record))
     logger.info("linkage: %d records prepared in %.1fs", len(prepared), time.monotonic() - started)
     floor = min(thresholds.lower, SUPPORT_PROBABILITY)
     if backend == "spark":

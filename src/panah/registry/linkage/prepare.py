@@ -50,6 +50,7 @@ PREPARED_COLUMNS = (
     "g_first",
     "g_init",
     "f_key",
+    "f_init",
     "n_key",
     "fa_key",
     "sex",
@@ -149,6 +150,7 @@ def prepare(
     out["g_first"] = _map_unique(out["g_key"].fillna(""), _first_token)
     out["g_init"] = out["g_key"].str[:1]
     out["f_key"] = _map_unique(family, family_key)
+    out["f_init"] = out["f_key"].str[:1]
     out["n_key"] = _map_unique(given + "\x1f" + family, _full_name_key)
     out["fa_key"] = _map_unique(_text(frame["father_name"]), name_key)
     out["sex"] = _map_unique(_text(frame["sex"]), normalise_sex)
