@@ -165,20 +165,32 @@ def link(
     started = time.monotonic()
     prepared = prepare(records, new_ids=new_ids, reference_year=reference_year)
     settings = splink_settings(estimate_u(prepared), _prior(prepared, duplicates_per_record))
-    logger.info("linkage: %d records prepared in %.1fs", len(prepared), time.monotonic() - started)
     floor = min(thresholds.lower, SUPPORT_PROBABILITY)
     if backend == "spark":
         scored = backends.predict_spark(prepared, settings, floor, spark=spark)
     else:
         scored = backends.predict_duckdb(prepared, settings, floor, temp_directory=temp_directory)
-    logger.info("linkage: %d pairs scored on %s after %.1fs", len(scored), backend, time.monotonic() - started)
+    logger.info("linkage: %d records, %d pairs scored on %s", len(prepared), len(scored), backend)
     scored = _drop_pairs(_with_exact(scored, _exact_pairs(prepared)), exclude_pairs)
-    scored = boost_households(scored, prepared, settings["probability_two_random_records_match"])
+    scored = boost_households(scored, prepared)
     scored = scored[scored["match_probability"] >= thresholds.lower]
     scored = scored.sort_values(
         ["exact", "match_probability", "record_id_l", "record_id_r"], ascending=[False, False, True, True]
     ).reset_index(drop=True)
-    is_link = (scored["match_probability"] >= thresholds.upper).to_numpy()
+    clusters, decision = _decide(prepared, scored, thresholds.upper, exclude_pairs)
+    pairs = scored[["record_id_l", "record_id_r", "match_probability", "match_weight"]].assign(decision=decision)
+    pairs["match_weight"] = pairs["match_weight"].fillna(math.inf)
+    links = int((decision == "link").sum())
+    logger.info("linkage: %d links, %d to review, in %.1fs", links, len(decision) - links, time.monotonic() - started)
+    evidence = _evidence(evidence_gammas(prepared, scored))
+    return LinkResult(clusters=clusters, pairs=pd.concat([pairs, evidence], axis=1))
+
+
+def _decide(
+    prepared: pd.DataFrame, scored: pd.DataFrame, upper: float, exclude_pairs: Collection[tuple[str, str]]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Clusters from the pairs at or above `upper`; each pair's decision (a link the clusters refuse is reviewed)."""
+    is_link = (scored["match_probability"] >= upper).to_numpy()
     cnics = prepared["doc_num"].where(prepared["doc_type"] == "cnic", None)
     clusters, accepted = cluster(
         prepared["record_id"].tolist(),
@@ -189,13 +201,4 @@ def link(
     )
     decision = np.full(len(scored), "review", dtype=object)
     decision[np.flatnonzero(is_link)[accepted]] = "link"
-    pairs = scored[["record_id_l", "record_id_r", "match_probability", "match_weight"]].assign(decision=decision)
-    pairs["match_weight"] = pairs["match_weight"].fillna(math.inf)
-    logger.info(
-        "linkage: %d links, %d to review, done in %.1fs",
-        (decision == "link").sum(),
-        (decision == "review").sum(),
-        time.monotonic() - started,
-    )
-    evidence = _evidence(evidence_gammas(prepared, scored))
-    return LinkResult(clusters=clusters, pairs=pd.concat([pairs, evidence], axis=1))
+    return clusters, decision

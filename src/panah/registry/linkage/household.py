@@ -17,7 +17,7 @@ SUPPORT_BITS = 4.0
 MAX_BONUS_BITS = 8.0
 
 
-def boost_households(scored: pd.DataFrame, prepared: pd.DataFrame, prior: float) -> pd.DataFrame:
+def boost_households(scored: pd.DataFrame, prepared: pd.DataFrame) -> pd.DataFrame:
     """`scored` with match_weight and match_probability raised for pairs backed by other pairs of their households."""
     households = prepared.set_index("record_id")["hh"]
     hh_l = scored["record_id_l"].map(households)
