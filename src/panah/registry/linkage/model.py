@@ -48,7 +48,8 @@ NAME = Comparison(
             0.03,
         ),
         Level("given name: one letter differs", "levenshtein(l.g_key, r.g_key) <= 1", 0.04),
-        Level("given name: different", "", 0.04),
+        Level("given name: two letters differ as written", "levenshtein(l.g_exact, r.g_exact) <= 2", 0.02),
+        Level("given name: different", "", 0.02),
     ),
 )
 

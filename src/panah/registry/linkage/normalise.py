@@ -60,15 +60,18 @@ def place_key(text: object) -> str:
 def _join_compounds(tokens: list[str]) -> list[str]:
     joined: list[str] = []
     glue_next = False
+    particle = ""
     for token in tokens:
         if token in _PARTICLES and joined:
-            glue_next = True
+            glue_next, particle = True, token
             continue
         if glue_next or (token in _JOIN_WITH_PREVIOUS and joined and joined[-1] not in MUHAMMAD_SPELLINGS):
             joined[-1] += token
         else:
             joined.append(token)
-        glue_next = _ABD.fullmatch(token) is not None
+        glue_next, particle = _ABD.fullmatch(token) is not None, ""
+    if particle:  # a particle at the end joins nothing: it is a name of its own
+        joined.append(particle)
     return [_ABD.sub("abd", token) if len(token) > 5 else token for token in joined]
 
 
@@ -122,7 +125,7 @@ def name_tokens(text: str) -> tuple[tuple[str, ...], bool]:
     has_muhammad = MUHAMMAD in skeletons
     without_muhammad = tuple(s for s in skeletons if s != MUHAMMAD)
     core = tuple(s for s in without_muhammad if s not in _HONORIFIC_SKELETONS)
-    return (core or without_muhammad or tuple(skeletons)), has_muhammad
+    return (core or without_muhammad or ((MUHAMMAD,) if has_muhammad else ())), has_muhammad
 
 
 def name_key(text: object) -> str:
@@ -133,9 +136,10 @@ def name_key(text: object) -> str:
 
 
 def family_key(text: object) -> str:
-    """`name_key` of a family name, empty when it holds only an honorific (Bibi, Begum, Mai) that says nothing."""
-    key = name_key(text)
-    return "" if all(token in _FAMILY_HONORIFICS for token in key.split()) else key
+    """`name_key` of a family name without honorifics (Bibi, Begum, Mai), which say nothing about the family."""
+    tokens = [token for token in name_key(text).split() if token not in _FAMILY_HONORIFICS]
+    # One family name, however spaced: "Black Well" = "Blackwell", "Mac Kinder" = "MacKinder".
+    return skeleton("".join(tokens))
 
 
 # Documents ---------------------------------------------------------------------------------------------------------
