@@ -62,7 +62,9 @@ def _join_compounds(tokens: list[str]) -> list[str]:
     glue_next = False
     particle = ""
     for token in tokens:
-        if token in _PARTICLES and joined:
+        if token in _PARTICLES and joined and joined[-1] not in MUHAMMAD_SPELLINGS:
+            if particle:  # two particles in a row: the first stands alone
+                joined.append(particle)
             glue_next, particle = True, token
             continue
         if glue_next or (token in _JOIN_WITH_PREVIOUS and joined and joined[-1] not in MUHAMMAD_SPELLINGS):
