@@ -117,7 +117,7 @@ def _document_pairs(new: list[Individual], households: Collection[int]) -> dict[
     for index, other in same.values_list("number_index", "individual_id"):
         this = indexes[index]
         pairs[(min(this, other), max(this, other))] = _pair(
-            1.0, 99.0, {"document": "same document"}, Suggestion.DOCUMENT
+            1.0, 99.0, {"document": "document: same"}, Suggestion.DOCUMENT
         )
     # Within the new records themselves (two households of one batch holding the same CNIC).
     by_index: dict[str, list[int]] = {}
@@ -127,7 +127,7 @@ def _document_pairs(new: list[Individual], households: Collection[int]) -> dict[
     for ids in by_index.values():
         for other in ids[1:]:
             pairs[(min(ids[0], other), max(ids[0], other))] = _pair(
-                1.0, 99.0, {"document": "same document"}, Suggestion.DOCUMENT
+                1.0, 99.0, {"document": "document: same"}, Suggestion.DOCUMENT
             )
     return pairs
 

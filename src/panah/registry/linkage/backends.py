@@ -36,7 +36,7 @@ def predict_duckdb(
             con.execute(f"set threads = {int(threads)}")
             con.execute("set temp_directory = ?", [spill])
             con.execute("set preserve_insertion_order = false")
-            linker = Linker(_for_sql(prepared), settings, db_api=DuckDBAPI(connection=con))
+            linker = Linker(_for_sql(prepared), settings, db_api=DuckDBAPI(connection=con), set_up_basic_logging=False)
             scored = linker.inference.predict(threshold_match_probability=threshold)
             return scored.as_pandas_dataframe()[list(SCORED_COLUMNS)]  # type: ignore[no-untyped-call]
         finally:
@@ -75,6 +75,6 @@ def predict_spark(prepared: pd.DataFrame, settings: dict[str, Any], threshold: f
     db_api = SparkAPI(  # type: ignore[no-untyped-call]
         spark_session=spark, break_lineage_method="persist", register_udfs_automatically=False
     )
-    linker = Linker(dataframe, settings, db_api=db_api)
+    linker = Linker(dataframe, settings, db_api=db_api, set_up_basic_logging=False)
     scored = linker.inference.predict(threshold_match_probability=threshold)
     return scored.as_pandas_dataframe()[list(SCORED_COLUMNS)]  # type: ignore[no-untyped-call]

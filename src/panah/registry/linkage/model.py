@@ -16,6 +16,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+# Marks the level labels for translation (pages show them to reviewers in Urdu too); a no-op at run time.
+from django.utils.translation import gettext_noop
+
 
 @dataclass(frozen=True)
 class Level:
@@ -39,17 +42,23 @@ NAME = Comparison(
     "name",
     "l.g_key is null or r.g_key is null",
     (
-        Level("name: identical", "l.g_exact = r.g_exact and coalesce(l.f_key, '') = coalesce(r.f_key, '')", 0.34),
-        Level("name: transliteration or spelling variant, or swapped", _both("n_key"), 0.45),
-        Level("given name: same, family name different or missing", _both("g_key"), 0.10),
         Level(
-            "name: given name shares its first part or sits in the family name",
+            gettext_noop("name: identical"),
+            "l.g_exact = r.g_exact and coalesce(l.f_key, '') = coalesce(r.f_key, '')",
+            0.34,
+        ),
+        Level(gettext_noop("name: transliteration or spelling variant, or swapped"), _both("n_key"), 0.45),
+        Level(gettext_noop("given name: same, family name different or missing"), _both("g_key"), 0.10),
+        Level(
+            gettext_noop("name: given name shares its first part or sits in the family name"),
             "l.g_first = r.g_first or l.g_key = r.f_key or l.f_key = r.g_key",
             0.03,
         ),
-        Level("given name: one letter differs", "levenshtein(l.g_key, r.g_key) <= 1", 0.04),
-        Level("given name: two letters differ as written", "levenshtein(l.g_exact, r.g_exact) <= 2", 0.02),
-        Level("given name: different", "", 0.02),
+        Level(gettext_noop("given name: one letter differs"), "levenshtein(l.g_key, r.g_key) <= 1", 0.04),
+        Level(
+            gettext_noop("given name: two letters differ as written"), "levenshtein(l.g_exact, r.g_exact) <= 2", 0.02
+        ),
+        Level(gettext_noop("given name: different"), "", 0.02),
     ),
 )
 
@@ -57,41 +66,41 @@ BIRTH = Comparison(
     "birth",
     "l.byear is null or r.byear is null",
     (
-        Level("date of birth: same day", _both("dob"), 0.38),
-        Level("date of birth: one digit differs", "levenshtein(l.dob, r.dob) <= 1", 0.04),
-        Level("birth year: same", _both("byear"), 0.17),
-        Level("birth year: one year apart", "abs(l.byear - r.byear) <= 1", 0.21),
-        Level("birth year: two or three years apart", "abs(l.byear - r.byear) <= 3", 0.16),
-        Level("birth year: more than three years apart", "", 0.04),
+        Level(gettext_noop("date of birth: same day"), _both("dob"), 0.38),
+        Level(gettext_noop("date of birth: one digit differs"), "levenshtein(l.dob, r.dob) <= 1", 0.04),
+        Level(gettext_noop("birth year: same"), _both("byear"), 0.17),
+        Level(gettext_noop("birth year: one year apart"), "abs(l.byear - r.byear) <= 1", 0.21),
+        Level(gettext_noop("birth year: two or three years apart"), "abs(l.byear - r.byear) <= 3", 0.16),
+        Level(gettext_noop("birth year: more than three years apart"), "", 0.04),
     ),
 )
 
 SEX = Comparison(
     "sex",
     "l.sex is null or r.sex is null",
-    (Level("sex: same", _both("sex"), 0.98), Level("sex: different", "", 0.02)),
+    (Level(gettext_noop("sex: same"), _both("sex"), 0.98), Level(gettext_noop("sex: different"), "", 0.02)),
 )
 
 DOCUMENT = Comparison(
     "document",
     "l.doc_num is null or r.doc_num is null",
     (
-        Level("document: same", _both("doc_key"), 0.90),
+        Level(gettext_noop("document: same"), _both("doc_key"), 0.90),
         Level(
-            "document: one character differs",
+            gettext_noop("document: one character differs"),
             "l.doc_type = r.doc_type and levenshtein(l.doc_num, r.doc_num) <= 1",
             0.03,
         ),
         Level(
-            "document: two characters differ",
+            gettext_noop("document: two characters differ"),
             "l.doc_type = r.doc_type and levenshtein(l.doc_num, r.doc_num) <= 2",
             0.02,
         ),
         # One person has one CNIC: two different ones is strong evidence of two people. Other documents are renewed,
         # replaced and mistyped (PoR cards, passports), so a different number says less.
-        Level("document: two different CNICs", "l.doc_type = 'cnic' and r.doc_type = 'cnic'", 0.005),
-        Level("document: different numbers", _both("doc_type"), 0.06),
-        Level("document: different types", "", 0.02),
+        Level(gettext_noop("document: two different CNICs"), "l.doc_type = 'cnic' and r.doc_type = 'cnic'", 0.005),
+        Level(gettext_noop("document: different numbers"), _both("doc_type"), 0.06),
+        Level(gettext_noop("document: different types"), "", 0.02),
     ),
 )
 
@@ -100,18 +109,22 @@ HOUSEHOLD = Comparison(
     "household",
     " or ".join("(" + " and ".join(f"{side}.{column} is null" for column in _HOUSEHOLD_COLUMNS) + ")" for side in "lr"),
     (
-        Level("household: same phone and father's name", "l.ph = r.ph and l.fa_key = r.fa_key", 0.33),
-        Level("household: same phone", _both("ph"), 0.07),
+        Level(gettext_noop("household: same phone and father's name"), "l.ph = r.ph and l.fa_key = r.fa_key", 0.33),
+        Level(gettext_noop("household: same phone"), _both("ph"), 0.07),
         Level(
-            "household: same father's name and family name or district",
+            gettext_noop("household: same father's name and family name or district"),
             "l.fa_key = r.fa_key and (l.f_key = r.f_key or l.district = r.district)",
             0.44,
         ),
-        Level("household: same father's name", _both("fa_key"), 0.04),
-        Level("household: same family name and district", "l.f_key = r.f_key and l.district = r.district", 0.04),
-        Level("household: same district", _both("district"), 0.05),
-        Level("household: same family name", _both("f_key"), 0.01),
-        Level("household: nothing in common", "", 0.02),
+        Level(gettext_noop("household: same father's name"), _both("fa_key"), 0.04),
+        Level(
+            gettext_noop("household: same family name and district"),
+            "l.f_key = r.f_key and l.district = r.district",
+            0.04,
+        ),
+        Level(gettext_noop("household: same district"), _both("district"), 0.05),
+        Level(gettext_noop("household: same family name"), _both("f_key"), 0.01),
+        Level(gettext_noop("household: nothing in common"), "", 0.02),
     ),
 )
 
@@ -149,10 +162,20 @@ def gamma_sql(comparison: Comparison) -> str:
     return f"case {' '.join(whens)} else 0 end"
 
 
+# What a reviewer reads when one side has nothing to compare (no evidence either way).
+NULL_LABELS = {
+    "name": gettext_noop("name: missing on one side"),
+    "birth": gettext_noop("date of birth: missing on one side"),
+    "sex": gettext_noop("sex: missing on one side"),
+    "document": gettext_noop("document: missing on one side"),
+    "household": gettext_noop("household: nothing to compare"),
+}
+
+
 def evidence_labels(comparison: Comparison) -> dict[int, str]:
     top = len(comparison.levels) - 1
     labels = {top - i: level.label for i, level in enumerate(comparison.levels)}
-    labels[-1] = f"{comparison.name}: not recorded on both"
+    labels[-1] = NULL_LABELS.get(comparison.name, f"{comparison.name}: missing on one side")
     return labels
 
 

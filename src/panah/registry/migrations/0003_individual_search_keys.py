@@ -24,20 +24,19 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_household_source_api'),
+        ("registry", "0002_household_source_api"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='individual',
-            name='birth_year',
+            model_name="individual",
+            name="birth_year",
             field=models.PositiveSmallIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='individual',
-            name='name_block',
+            model_name="individual",
+            name="name_block",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=40),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),

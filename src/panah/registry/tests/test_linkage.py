@@ -50,7 +50,7 @@ def test_pairs_carry_a_decision_and_the_evidence_per_field():
         "name: transliteration or spelling variant, or swapped",
         "date of birth: same day",
         "sex: same",
-        "document: not recorded on both",
+        "document: missing on one side",
         "household: same phone and father's name",
     ]
     assert pairs.loc[("a1", "b1"), "evidence_document"] == "document: same"

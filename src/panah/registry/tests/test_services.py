@@ -17,13 +17,16 @@ def test_register_creates_household_members_golden_records_documents_and_audit(m
     registered = services.household_register(actor=officer, data=household())
 
     hh = registered.household
-    assert hh.state == "active" and hh.organisation == officer.organisation and hh.area.pcode == "PK50601"
+    assert hh.state == "active"
+    assert hh.organisation == officer.organisation
+    assert hh.area.pcode == "PK50601"
     assert hh.phones == "+923012345678"
     members = list(hh.members.order_by("line_number"))
     assert [m.given_name for m in members] == ["Muhammad Yousaf", "Khadija", "Ahmad"]
     assert len({m.person_id for m in members}) == 3
     doc = Document.objects.get(individual=members[0])
-    assert doc.number == "1730112345671" and doc.number_index == services.document_index("cnic", "1730112345671")
+    assert doc.number == "1730112345671"
+    assert doc.number_index == services.document_index("cnic", "1730112345671")
     assert AuditEvent.objects.filter(action="create", object_id=str(hh.pk)).count() == 1
 
 
@@ -48,7 +51,8 @@ def test_register_outside_the_actors_areas_looks_like_an_unknown_tehsil(make_use
     with pytest.raises(ApplicationError) as error:
         services.household_register(actor=officer, data=household())
 
-    assert error.value.status == 422 and [e.field for e in error.value.errors] == ["area_pcode"]
+    assert error.value.status == 422
+    assert [e.field for e in error.value.errors] == ["area_pcode"]
     assert not Household.objects.exists()
 
 
@@ -58,7 +62,8 @@ def test_same_source_ref_twice_is_one_household(make_user):
     first = services.household_register(actor=officer, data=household(), source="openrosa", source_ref="uuid:1")
     again = services.household_register(actor=officer, data=household(), source="openrosa", source_ref="uuid:1")
 
-    assert again.created is False and again.household.pk == first.household.pk
+    assert again.created is False
+    assert again.household.pk == first.household.pk
     assert Household.objects.count() == 1
 
 

@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from panah.core.errors import ApplicationError, forbidden
 from panah.core.pages import page
@@ -48,7 +48,7 @@ def _cluster(pairs: list[MatchCandidate]) -> dict[str, Any]:
     return {
         "records": ordered, "rows": rows, "ids": ",".join(str(c.pk) for c in pairs),
         "pairs": [{"candidate": c, "left": letters[c.left_id], "right": letters[c.right_id],
-                   "percent": round(c.probability * 100), "evidence": [v for v in c.evidence.values() if v]}
+                   "percent": round(c.probability * 100), "evidence": [gettext(v) for v in c.evidence.values() if v]}
                   for c in pairs],
     }  # fmt: skip
 
