@@ -154,5 +154,8 @@ LINK_LOWER: float | None = declare(
     "PANAH_LINK_LOWER", "float", None, "Match probability from which a pair goes to the adjudication queue."
 )
 DUPLICATE_RATE_STOP: float = declare(
-    "PANAH_DUPLICATE_RATE_STOP", "float", 0.5, "An imported batch whose share of duplicates exceeds this stops for review."
+    "PANAH_DUPLICATE_RATE_STOP",
+    "float",
+    0.5,
+    "An imported batch whose share of duplicates exceeds this stops for review.",
 )
