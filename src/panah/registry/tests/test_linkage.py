@@ -148,6 +148,6 @@ def test_the_engine_runs_without_django_settings():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"} | {"PYTHONPATH": src}
     code = "from panah.registry.linkage.model import NAME; print(NAME.levels[0].label)"
 
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)  # noqa: S603
 
     assert (result.returncode, result.stdout.strip()) == (0, "name: identical")
