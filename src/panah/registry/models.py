@@ -9,6 +9,7 @@ drift.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -25,6 +26,7 @@ PUBLIC, INTERNAL, PERSONAL, SENSITIVE = (
     Sensitivity.PERSONAL,
     Sensitivity.SENSITIVE,
 )
+OLDER_PERSON_AGE = 60  # the humanitarian convention (IASC, Sphere) for "older person"
 # Crockford's base32 without I, L, O, U: read aloud at a distribution point without confusion.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -227,6 +229,19 @@ class Individual(TimeStampedModel):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.given_name, self.family_name) if p)
+
+    def age_on(self, day: datetime.date) -> int | None:
+        """Age in whole years on a day: from the date of birth, else from the age given when registered."""
+        if self.date_of_birth is not None:
+            born = self.date_of_birth
+            return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        if self.age is not None and self.created_at is not None:
+            return self.age + (day - self.created_at.date()).days // 365
+        return None
+
+    def is_older_person(self, day: datetime.date) -> bool:
+        age = self.age_on(day)
+        return age is not None and age >= OLDER_PERSON_AGE
 
 
 class DocumentType(models.TextChoices):

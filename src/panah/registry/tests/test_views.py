@@ -460,3 +460,20 @@ def test_consent_date_in_the_future_is_named(login, officer):
     response = login(officer).post("/registry/register/", form_data(consent_date=future))
 
     assert list(response.context["form"].household.errors) == ["consent_date"]
+
+
+def test_household_page_names_female_headed_households_and_older_people(login, officer):
+    import datetime
+
+    from panah.registry.tests.factories import household, member
+
+    head = member(given_name="Gul Bibi", sex="f", documents=[], date_of_birth=datetime.date(1950, 1, 1))
+    born = datetime.date(1990, 5, 2)
+    child = member(given_name="Zarina", sex="f", relationship="child", documents=[], date_of_birth=born)
+    data = household(members=[head, child])
+    hh = services.household_register(actor=officer, data=data).household
+
+    text = login(officer).get(f"/registry/households/{hh.registration_id}/").content.decode()
+
+    assert 'id="female-headed"' in text
+    assert text.count("Older person (60 or over)") == 1

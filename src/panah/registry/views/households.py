@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from panah.core.errors import ApplicationError, forbidden
@@ -21,7 +22,7 @@ from panah.registry.forms import (
     with_member,
     without_member,
 )
-from panah.registry.models import Household
+from panah.registry.models import Household, Relationship, Sex
 from panah.registry.views.common import NAV, PAGE_SIZE, post_only, refused
 
 
@@ -93,8 +94,15 @@ def household_detail(request: HttpRequest, registration_id: str) -> HttpResponse
     may_share = household.organisation_id == request.user.organisation_id and policy.can_household(  # type: ignore[union-attr]
         request.user, Perm.CHANGE, household
     )
-    members = [{"member": m, "vulnerabilities": vulnerability_labels(m.vulnerabilities)} for m in view.members]
+    today = timezone.localdate()
+    members = [
+        {"member": m, "vulnerabilities": vulnerability_labels(m.vulnerabilities)
+         + ([str(_("Older person (60 or over)"))] if m.individual.is_older_person(today) else [])}
+        for m in view.members
+    ]  # fmt: skip
+    head = next((m.individual for m in view.members if m.individual.relationship == Relationship.HEAD), None)
     ctx = {"view": view, "household": household, "members": members, "nav_active": NAV,
+           "female_headed": head is not None and head.sex == Sex.FEMALE,
            "share_form": ShareForm() if may_share else None}  # fmt: skip
     return render(request, "registry/household.html", ctx)
 
