@@ -98,11 +98,15 @@ def _household(rng: random.Random, n: int) -> HouseholdInput:
                     family_name=family if rng.random() < 0.5 else "", age=2026 - head_year - rng.randint(2, 8),
                     birth_estimated=True),
     ]  # fmt: skip
+    taken = {head, wife}
     for _ in range(rng.randint(0, 5)):
         sex = rng.choice("mf")
+        # Siblings rarely share a given name; two would look like one child entered twice.
+        name = rng.choice([n for n in (MEN if sex == "m" else WOMEN) if n not in taken])
+        taken.add(name)
         members.append(
             MemberInput(
-                given_name=rng.choice(MEN if sex == "m" else WOMEN),
+                given_name=name,
                 sex=sex,
                 relationship="child",
                 father_name=head,
