@@ -477,3 +477,19 @@ def test_household_page_names_female_headed_households_and_older_people(login, o
 
     assert 'id="female-headed"' in text
     assert text.count("Older person (60 or over)") == 1
+
+
+def test_an_absorbed_registry_id_redirects_to_the_record_it_was_merged_into(login, officer):
+    from django.db import transaction
+
+    from panah.registry.tests.factories import household, member
+
+    first = services.household_register(actor=officer, data=household()).household
+    second = services.household_register(actor=officer, data=household(members=[member(documents=[])])).household
+    kept, absorbed = first.members.get(line_number=1).person, second.members.get(line_number=1).person
+    with transaction.atomic():
+        merges.person_merge(actor=officer, first=kept, second=absorbed, reason="adjudicated")
+
+    response = login(officer).get(f"/registry/people/{absorbed.registry_id}/")
+
+    assert (response.status_code, response.url) == (302, f"/registry/people/{kept.registry_id}/")

@@ -49,6 +49,10 @@ def cell(value: Any, golden: Any) -> tuple[Any, bool]:
 
 @page
 def person_detail(request: HttpRequest, registry_id: str) -> HttpResponse:
+    person = selectors.person_get(actor=request.user, registry_id=registry_id)
+    if person.registry_id != registry_id:
+        # An id absorbed by a merge (or typed in lower case): show the record under its own id.
+        return redirect("registry:person", registry_id=person.registry_id)
     view = selectors.person_view(actor=request.user, registry_id=registry_id)
     golden = view.golden
     golden_row = {
