@@ -202,6 +202,10 @@ def golden(sources: list[MemberView]) -> dict[str, Any]:
     return values
 
 
+# The most likely pairs shown at once: a reviewer decides them, then the next ones come up.
+QUEUE_PAIRS = 500
+
+
 def candidate_queue(*, actor: Any, batch_id: int | None = None) -> list[list[MatchCandidate]]:
     """Pending pairs the actor may decide, between active records, grouped into clusters (pairs sharing a golden
     record), most probable first."""
@@ -216,7 +220,7 @@ def candidate_queue(*, actor: Any, batch_id: int | None = None) -> list[list[Mat
         qs.select_related(
             "left__household__area", "left__household__organisation", "left__person",
             "right__household__area", "right__household__organisation", "right__person",
-        ).prefetch_related(Prefetch("left__documents"), Prefetch("right__documents"))[:500]
+        ).prefetch_related(Prefetch("left__documents"), Prefetch("right__documents"))[:QUEUE_PAIRS]
     )  # fmt: skip
     return _clusters(pairs)
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from panah.core.models import AuditEvent
-from panah.registry import merges, review, services
+from panah.registry import merges, review, selectors, services
 from panah.registry.inputs import DocumentInput
 from panah.registry.models import (
     BatchReview,
@@ -493,3 +493,20 @@ def test_an_absorbed_registry_id_redirects_to_the_record_it_was_merged_into(logi
     response = login(officer).get(f"/registry/people/{absorbed.registry_id}/")
 
     assert (response.status_code, response.url) == (302, f"/registry/people/{kept.registry_id}/")
+
+
+def test_queue_says_when_more_pairs_wait_than_it_shows(login, officer, monkeypatch):
+    from panah.registry.tests.factories import household, member
+
+    monkeypatch.setattr(selectors, "QUEUE_PAIRS", 1)
+    first = services.household_register(actor=officer, data=household()).household
+    second = services.household_register(actor=officer, data=household(members=[member(documents=[])])).household
+    third = services.household_register(actor=officer, data=household(members=[member(documents=[])])).household
+    heads = [h.members.get(line_number=1).pk for h in (first, second, third)]
+    for left, right in [(heads[0], heads[1]), (heads[0], heads[2])]:
+        MatchCandidate.objects.create(left_id=left, right_id=right, probability=0.7, evidence={})
+
+    text = login(officer).get("/registry/duplicates/").content.decode()
+
+    assert 'id="more-waiting"' in text
+    assert "1 most likely pairs of 2" in text

@@ -64,8 +64,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise forbidden()
     batch_id = _batch_filter(request)
     clusters = [_cluster(c) for c in selectors.candidate_queue(actor=request.user, batch_id=batch_id)]
-    ctx = {"clusters": clusters, "batch_id": batch_id, "nav_active": NAV,
-           "pairs": sum(len(c["pairs"]) for c in clusters)}  # fmt: skip
+    shown = sum(len(c["pairs"]) for c in clusters)
+    capped = batch_id is None and shown >= selectors.QUEUE_PAIRS
+    waiting = selectors.candidate_count(actor=request.user) if capped else 0
+    ctx = {"clusters": clusters, "batch_id": batch_id, "nav_active": NAV, "pairs": shown, "waiting": waiting}
     return render(request, "registry/queue.html", ctx)
 
 
