@@ -115,13 +115,17 @@ def household_register(
     area = _area(actor, data.area_pcode)
     site = _site(data.site, area)
     shared = _shared(actor, data.shared_with)
-    try:
-        return _create(actor, data, checked, area, site, shared, source, source_ref, batch_id, state)
-    except IntegrityError:
-        # A retry that raced the first request past the check above: the unique constraint kept one household.
-        if (found := _earlier(actor, source, source_ref)) is not None:
-            return Registered(household=found, warnings=[], created=False)
-        raise
+    for attempt in (1, 2):
+        try:
+            return _create(actor, data, checked, area, site, shared, source, source_ref, batch_id, state)
+        except IntegrityError:
+            # A retry that raced the first request past the check above: the unique constraint kept one household.
+            if (found := _earlier(actor, source, source_ref)) is not None:
+                return Registered(household=found, warnings=[], created=False)
+            if attempt == 2:
+                raise
+            # Otherwise two random ids clashed (models.new_public_id): the second attempt draws new ones.
+    raise AssertionError("unreachable")
 
 
 def _earlier(actor: Any, source: str, source_ref: str) -> Household | None:
@@ -130,19 +134,28 @@ def _earlier(actor: Any, source: str, source_ref: str) -> Household | None:
     return Household.objects.filter(organisation_id=actor.organisation_id, source=source, source_ref=source_ref).first()
 
 
+def _household(
+    actor: Any, data: inputs.HouseholdInput, checked: inputs.Checked, area: AdminArea, site: Site | None,
+    source: str, source_ref: str, batch_id: int | None, state: str,
+) -> Household:  # fmt: skip
+    """The household row of a checked registration, not yet saved (one or in bulk)."""
+    return Household(
+        organisation_id=actor.organisation_id, area=area, site=site, address=data.address.strip(),
+        coordinates=f"{data.latitude},{data.longitude}" if data.latitude is not None else "",
+        status=data.status, documentation=data.documentation, phones="\n".join(checked.phones),
+        consent_purpose=data.consent_purpose.strip(), consent_date=data.consent_date,
+        consent_recorded_by=data.consent_recorded_by.strip(), source=source, source_ref=source_ref,
+        batch_id=batch_id, state=state, registered_by=actor,
+    )  # fmt: skip
+
+
 def _create(
     actor: Any, data: inputs.HouseholdInput, checked: inputs.Checked, area: AdminArea, site: Site | None,
     shared: list[Organisation], source: str, source_ref: str, batch_id: int | None, state: str,
 ) -> Registered:  # fmt: skip
     with transaction.atomic():
-        household = Household.objects.create(
-            organisation_id=actor.organisation_id, area=area, site=site, address=data.address.strip(),
-            coordinates=f"{data.latitude},{data.longitude}" if data.latitude is not None else "",
-            status=data.status, documentation=data.documentation, phones="\n".join(checked.phones),
-            consent_purpose=data.consent_purpose.strip(), consent_date=data.consent_date,
-            consent_recorded_by=data.consent_recorded_by.strip(), source=source, source_ref=source_ref,
-            batch_id=batch_id, state=state, registered_by=actor,
-        )  # fmt: skip
+        household = _household(actor, data, checked, area, site, source, source_ref, batch_id, state)
+        household.save()
         if shared:
             household.shared_with.set(shared)
         _members(household, data.members, checked)
@@ -261,14 +274,7 @@ def households_register_bulk(
         site = sites.get(data.site) if data.site else None
         if data.site and (site is None or not site.admin_area.path.startswith(area.path)):
             raise invalid(_("Choose a site in the tehsil."), FieldError("site", _("No such site in this tehsil.")))
-        household = Household(
-            organisation_id=actor.organisation_id, area=area, site=site, address=data.address.strip(),
-            coordinates=f"{data.latitude},{data.longitude}" if data.latitude is not None else "",
-            status=data.status, documentation=data.documentation, phones="\n".join(checked.phones),
-            consent_purpose=data.consent_purpose.strip(), consent_date=data.consent_date,
-            consent_recorded_by=data.consent_recorded_by.strip(), source=source, source_ref=ref,
-            batch_id=batch_id, state=state, registered_by=actor,
-        )  # fmt: skip
+        household = _household(actor, data, checked, area, site, source, ref, batch_id, state)
         households.append(household)
         members.append((household, data.members, checked))
     Household.objects.bulk_create(households, batch_size=BULK_CHUNK)

@@ -74,3 +74,23 @@ def test_cnic_sex_digit_mismatch_is_a_warning_not_an_error(make_user):
     registered = services.household_register(actor=officer, data=data)
 
     assert [w.field for w in registered.warnings] == ["members[0].documents[0].number"]
+
+
+def test_a_clash_of_random_ids_draws_again(make_user, monkeypatch):
+    from panah.registry import models
+
+    officer = make_user("registration", "PK5")
+    first = services.household_register(actor=officer, data=household()).household
+    drawn = iter([first.registration_id, "HNEWID00001"])
+    monkeypatch.setattr(models, "new_public_id", lambda prefix: next(drawn) if prefix == "H" else _person_id())
+
+    second = services.household_register(actor=officer, data=household(members=[member(documents=[])])).household
+
+    assert second.registration_id == "HNEWID00001"
+    assert Household.objects.count() == 2
+
+
+def _person_id() -> str:
+    import secrets
+
+    return "P" + secrets.token_hex(5).upper()
