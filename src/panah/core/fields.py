@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from functools import lru_cache
 from typing import Any
 
@@ -66,3 +67,22 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 
     def get_internal_type(self) -> str:
         return "TextField"
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """JSON stored encrypted (as text): Python code reads and writes the decoded value; the database sees ciphertext."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        # Not through TextField.get_prep_value: its to_python would turn the JSON text back into a dict.
+        return encrypt(json.dumps(value, sort_keys=True, ensure_ascii=False))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        return json.loads(text) if text else {}
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return json.loads(value) if value else {}
+        return value

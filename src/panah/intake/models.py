@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from panah.core.classification import Sensitivity
-from panah.core.fields import EncryptedTextField
+from panah.core.fields import EncryptedJSONField, EncryptedTextField
 from panah.core.models import TimeStampedModel
 
 INTERNAL = Sensitivity.INTERNAL
@@ -96,7 +96,8 @@ class HeldRow(TimeStampedModel):
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="held")
     row_number = models.PositiveIntegerField(help_text="As numbered in the file: the header is row 1.")
-    values = models.JSONField(default=dict)
+    # Held rows of registrations carry document numbers and phones: encrypted like every sensitive field.
+    values = EncryptedJSONField(default=dict)
     errors = models.JSONField(default=list, help_text="[{column, message}]")
     resolved = models.BooleanField(default=False)
     resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True, default=Resolution.OPEN)
@@ -104,7 +105,7 @@ class HeldRow(TimeStampedModel):
     data_classification = {
         "batch": INTERNAL,
         "row_number": INTERNAL,
-        "values": Sensitivity.PERSONAL,
+        "values": Sensitivity.SENSITIVE,
         "errors": INTERNAL,
         "resolved": INTERNAL,
         "resolution": INTERNAL,
