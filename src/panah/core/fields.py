@@ -72,6 +72,10 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 class EncryptedJSONField(EncryptedTextField):
     """JSON stored encrypted (as text): Python code reads and writes the decoded value; the database sees ciphertext."""
 
+    # For django-stubs: instances take and give decoded JSON values, not text.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
     def get_prep_value(self, value: Any) -> Any:
         if value is None:
             return None
