@@ -7,6 +7,7 @@ from panah.accounts.auth import API_AUTH
 from panah.core.api import PanahAPI, install_error_handlers
 from panah.core.audit_api import router as audit_router
 from panah.dtm.api import router as dtm_router
+from panah.feedback.api import router as feedback_router
 from panah.geo.api import router as geo_router
 from panah.intake.api import router as intake_router
 from panah.registry.api import router as registry_router
@@ -31,3 +32,4 @@ api.add_router("/audit/", audit_router, tags=["audit"])
 api.add_router("/dtm/", dtm_router, tags=["displacement"])
 api.add_router("/intake/", intake_router, tags=["intake"])
 api.add_router("/registry/", registry_router, tags=["registry"])
+api.add_router("/feedback/", feedback_router, tags=["feedback"])

@@ -137,6 +137,47 @@ OPENROSA_MAX_SUBMISSION_BYTES: int = declare(
     10 * 1024 * 1024,
     "Largest OpenRosa submission (bytes); larger is 413.",
 )
+PSEA_ENCRYPTION_KEYS: list[str] = declare(
+    "PANAH_PSEA_ENCRYPTION_KEYS",
+    "list",
+    [],
+    "Fernet keys of the sealed (PSEA) compartment, newest first; kept apart from the field keys; generated under "
+    "var/ outside production.",
+    required_in_production=True,
+)
+CFM_WEBHOOK_SECRET: str = declare(
+    "PANAH_CFM_WEBHOOK_SECRET",
+    "str",
+    "",
+    "Shared secret that signs inbound SMS/WhatsApp webhook messages (HMAC-SHA256); generated under var/ outside "
+    "production.",
+    required_in_production=True,
+)
+CFM_WEBHOOK_MAX_SKEW_SECONDS: int = declare(
+    "PANAH_CFM_WEBHOOK_MAX_SKEW_SECONDS", "int", 300, "A webhook message older or newer than this is refused."
+)
+CFM_PUBLIC_SUBMISSIONS_PER_HOUR: int = declare(
+    "PANAH_CFM_PUBLIC_SUBMISSIONS_PER_HOUR",
+    "int",
+    5,
+    "Public feedback form: submissions accepted from one network address per hour.",
+)
+CFM_STATUS_CHECKS_PER_HOUR: int = declare(
+    "PANAH_CFM_STATUS_CHECKS_PER_HOUR",
+    "int",
+    20,
+    "Public status page: failed reference/PIN checks allowed from one network address per hour.",
+)
+EMAIL_HOST: str = declare(
+    "PANAH_EMAIL_HOST", "str", "", "SMTP server for notifications; empty prints mail to the console."
+)
+EMAIL_PORT: int = declare("PANAH_EMAIL_PORT", "int", 587, "SMTP port.")
+EMAIL_HOST_USER: str = declare("PANAH_EMAIL_HOST_USER", "str", "", "SMTP user name.")
+EMAIL_HOST_PASSWORD: str = declare("PANAH_EMAIL_HOST_PASSWORD", "str", "", "SMTP password.")
+EMAIL_USE_TLS: bool = declare("PANAH_EMAIL_USE_TLS", "bool", True, "SMTP with STARTTLS.")
+DEFAULT_FROM_EMAIL: str = declare(
+    "PANAH_DEFAULT_FROM_EMAIL", "str", "panah@localhost", "Sender address of notification e-mails."
+)
 PORT: int = declare("PORT", "int", 8000, "Port `make run` serves on.")
 CHROMIUM_PATH: str = declare("PANAH_CHROMIUM", "str", "/usr/bin/chromium", "Chromium used by the browser tests.")
 REQUIRE_BROWSER_TESTS: bool = declare(

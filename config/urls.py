@@ -13,6 +13,8 @@ urlpatterns = [
     path("dtm/", include("panah.dtm.urls")),
     path("intake/", include("panah.intake.urls")),
     path("registry/", include("panah.registry.urls")),
+    path("cfm/", include("panah.feedback.urls")),  # the complaints and feedback team's pages
+    path("feedback/", include("panah.feedback.public_urls")),  # public: no account needed
     path("openrosa/", include("panah.intake.openrosa.urls")),  # ODK Collect, KoboCollect, Enketo
     path("v3/displacement/", include("panah.dtm.dtm_api_urls")),  # IOM DTM API v3-compatible
     path("dtm/exports/", include("panah.dtm.exports_urls")),

@@ -12,7 +12,14 @@ import pytest
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUIRED = ["ALLOWED_HOSTS", "DATABASE_URL", "PANAH_FIELD_ENCRYPTION_KEYS", "SECRET_KEY"]
+REQUIRED = [
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "PANAH_CFM_WEBHOOK_SECRET",
+    "PANAH_FIELD_ENCRYPTION_KEYS",
+    "PANAH_PSEA_ENCRYPTION_KEYS",
+    "SECRET_KEY",
+]
 MISSING_MESSAGE = "production settings need these environment variables: "
 
 
@@ -23,6 +30,8 @@ def production_values() -> dict[str, str]:
         # Only parsed at import: nothing connects to this server.
         "DATABASE_URL": "postgres://panah:not-a-real-password@127.0.0.1:5432/panah",
         "PANAH_FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "PANAH_PSEA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "PANAH_CFM_WEBHOOK_SECRET": secrets.token_urlsafe(32),
     }
 
 

@@ -30,6 +30,26 @@ SECRET_KEY = env.SECRET_KEY or _local_secret("secret_key", lambda: secrets.token
 FIELD_ENCRYPTION_KEYS = env.FIELD_ENCRYPTION_KEYS or [
     _local_secret("field_encryption_key", lambda: Fernet.generate_key().decode())
 ]
+PSEA_ENCRYPTION_KEYS = env.PSEA_ENCRYPTION_KEYS or [
+    _local_secret("psea_encryption_key", lambda: Fernet.generate_key().decode())
+]
+PANAH_CFM_WEBHOOK_SECRET = env.CFM_WEBHOOK_SECRET or _local_secret(
+    "cfm_webhook_secret", lambda: secrets.token_urlsafe(32)
+)
+PANAH_CFM_WEBHOOK_MAX_SKEW_SECONDS = env.CFM_WEBHOOK_MAX_SKEW_SECONDS
+PANAH_CFM_PUBLIC_SUBMISSIONS_PER_HOUR = env.CFM_PUBLIC_SUBMISSIONS_PER_HOUR
+PANAH_CFM_STATUS_CHECKS_PER_HOUR = env.CFM_STATUS_CHECKS_PER_HOUR
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env.EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env.EMAIL_HOST
+EMAIL_PORT = env.EMAIL_PORT
+EMAIL_HOST_USER = env.EMAIL_HOST_USER
+EMAIL_HOST_PASSWORD = env.EMAIL_HOST_PASSWORD
+EMAIL_USE_TLS = env.EMAIL_USE_TLS
+DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 DEBUG = env.DEBUG
 ALLOWED_HOSTS = env.ALLOWED_HOSTS
 CSRF_TRUSTED_ORIGINS = env.CSRF_TRUSTED_ORIGINS
@@ -67,6 +87,7 @@ INSTALLED_APPS = [
     "panah.intake",
     "panah.dtm",
     "panah.registry",
+    "panah.feedback",
     "panah.demo",
 ]
 

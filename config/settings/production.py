@@ -15,6 +15,9 @@ if env.DEMO_MODE:
     )
 if env.DEBUG:
     raise ImproperlyConfigured("PANAH_DEBUG is refused in production")
+if set(env.PSEA_ENCRYPTION_KEYS) & set(env.FIELD_ENCRYPTION_KEYS):
+    # The sealed compartment is only apart if its keys are: one shared key would open it with the field keys.
+    raise ImproperlyConfigured("PANAH_PSEA_ENCRYPTION_KEYS must not share a key with PANAH_FIELD_ENCRYPTION_KEYS")
 if env.DATABASE_URL.startswith("sqlite"):
     raise ImproperlyConfigured("production needs PostgreSQL: set DATABASE_URL=postgres://...")
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 
 from panah.accounts.models import ApiToken, Operation, Organisation, RoleAssignment, User
-from panah.core import permissions
+from panah.core import audit, permissions
 from panah.core.models import AuditEvent
 from panah.core.permissions import Grant, Perm, has_role
 from panah.core.roles import Role
@@ -57,10 +57,18 @@ class AuditTrailRule:
     READERS = frozenset({Role.SYSTEM_ADMIN, Role.AUDITOR, Role.DATA_PROTECTION_OFFICER})
 
     def can(self, user: Any, action: str, obj: Any) -> bool:
-        return action in {Perm.VIEW, Perm.EXPORT} and has_role(user, *self.READERS)
+        if not (action in {Perm.VIEW, Perm.EXPORT} and has_role(user, *self.READERS)):
+            return False
+        hidden = audit.hidden_from(user)
+        if isinstance(obj, type) or hidden is None:
+            return True
+        return not AuditEvent.objects.filter(pk=obj.pk).filter(hidden).exists()
 
     def scope(self, user: Any, action: str, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
-        return queryset if self.can(user, action, queryset.model) else queryset.none()
+        if not self.can(user, action, queryset.model):
+            return queryset.none()
+        hidden = audit.hidden_from(user)
+        return queryset.exclude(hidden) if hidden is not None else queryset
 
 
 def register_rules() -> None:

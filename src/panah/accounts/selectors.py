@@ -86,3 +86,14 @@ def my_scope(*, user: User) -> list[ScopeLine]:
         )
         for r in rows
     ]
+
+
+def role_holders(*, role: str, area: Any | None = None) -> QuerySet[User]:
+    """Active users holding `role` over `area` (or any area when None): whom a notification goes to. Not scoped by
+    an actor: the system asks, and only addresses leave this function (through e-mail)."""
+    assignments = RoleAssignment.objects.active().filter(role=role, user__is_active=True)
+    if area is not None:
+        # An assignment covers the area when its own area is the area or one of its ancestors.
+        ancestors = [area.path[:i] for i in range(1, len(area.path) + 1) if area.path[i - 1] == "/"]
+        assignments = assignments.filter(area__path__in=ancestors)
+    return User.objects.filter(pk__in=assignments.values("user_id")).order_by("username")

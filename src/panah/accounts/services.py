@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from panah.accounts import tokens
 from panah.accounts.models import ApiToken, Operation, Organisation, RoleAssignment, User
+from panah.accounts.selectors import role_holders
 from panah.core import audit
 from panah.core.errors import ApplicationError, FieldError, forbidden, invalid, not_found
+from panah.core.notify import email
 from panah.core.permissions import Perm, can, forget_grants
 from panah.core.roles import Role
 
@@ -133,8 +135,25 @@ def role_grant(
                 "reason": reason,
             },
         )
+        if role == Role.PSEA_FOCAL_POINT:
+            _announce_psea_grant(actor=actor, user=user, area=area)
     forget_grants(user)
     return assignment
+
+
+def _announce_psea_grant(*, actor: Any, user: User, area: Any) -> None:
+    # Whoever gains the PSEA role can open sealed reports, an administrator included: the focal points already
+    # holding it are told at once, so nobody slips into the compartment unnoticed.
+    holders = role_holders(role=Role.PSEA_FOCAL_POINT).exclude(pk=user.pk)
+    email(
+        recipients=[u.email for u in holders],
+        subject="Panah: the PSEA focal point role was granted",
+        body=(
+            f"{actor.get_username() if actor else 'The system'} granted the PSEA focal point role to "
+            f"{user.get_username()} over {area.pcode}. This gives access to sealed reports. If you did not expect "
+            "this, tell your PSEA coordinator."
+        ),
+    )
 
 
 def role_revoke(*, actor: Any, assignment: RoleAssignment, reason: str = "") -> RoleAssignment:

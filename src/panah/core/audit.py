@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
@@ -41,6 +41,26 @@ class Action:
     TOKEN_CREATE = "token.create"  # noqa: S105 (an action name, not a secret)
     TOKEN_REVOKE = "token.revoke"  # noqa: S105
     VERIFY = "audit.verify"
+
+
+# Compartments: apps register (user -> Q of events this user must not see), so events about sealed records stay out
+# of every reader's trail, lists, exports and counts alike (panah.feedback hides its sealed tickets this way).
+_hidden: list[Callable[[Any], models.Q | None]] = []
+
+
+def register_hidden(rule: Callable[[Any], models.Q | None]) -> None:
+    _hidden.append(rule)
+
+
+def hidden_from(user: Any) -> models.Q | None:
+    """The events `user` may not see whatever their role, or None when nothing is hidden from them."""
+    parts = [q for q in (rule(user) for rule in _hidden) if q is not None]
+    if not parts:
+        return None
+    combined = parts[0]
+    for q in parts[1:]:
+        combined |= q
+    return combined
 
 
 def _portable(value: Any) -> Any:

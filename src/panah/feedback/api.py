@@ -1,0 +1,5 @@
+"""The complaints and feedback API."""
+
+from ninja import Router
+
+router = Router()
