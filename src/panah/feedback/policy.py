@@ -24,6 +24,7 @@ from panah.core.permissions import Grant, Perm, PublicToMembers, ScopedRule, gra
 from panah.core.roles import CROSS_ORGANISATION_ROLES, Role
 
 REPORT = "report"  # the monthly trend page and the aggregate exports (no ticket content)
+VIEW_SEALED = "view_sealed"  # class-level only: may open the sealed list
 
 EVERY_ROLE = frozenset(Role.values)
 HANDLERS = frozenset({Role.SYSTEM_ADMIN, Role.CFM_OFFICER})
@@ -96,10 +97,11 @@ class TicketRule:
 
     def can(self, user: Any, action: str, obj: Any) -> bool:
         if isinstance(obj, type):
-            return any(
-                g.role in ROLES.get(action, ()) or (g.role in SEALED_ROLES and action in SEALED_ACTIONS)
-                for g in grants_of(user)
-            )
+            # Class-level questions open sections of the site: "view" the team's ticket pages (unsealed roles),
+            # "view_sealed" the PSEA compartment.
+            if action == VIEW_SEALED:
+                return any(g.role in SEALED_ROLES for g in grants_of(user))
+            return any(g.role in ROLES.get(action, ()) for g in grants_of(user))
         return can_ticket(user, action, self._ticket(obj))
 
     def scope(self, user: Any, action: str, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
