@@ -3,7 +3,7 @@
 The PSEA keys (PANAH_PSEA_ENCRYPTION_KEYS) are separate from the field keys, so a copy of the database together with
 the field keys still reads no sealed narrative. Opening a sealed value takes the actor and refuses anyone who does not
 hold the PSEA focal point role at that moment, whatever else they hold: the system administrator included.
-See docs/adr/0007-sealed-psea-compartment.md for what this does and does not protect against.
+See docs/adr/0009-sealed-psea-compartment.md for what this does and does not protect against.
 """
 
 from __future__ import annotations
