@@ -197,3 +197,51 @@ def test_argon2_is_the_password_hasher():
 
     assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     assert django_settings.AUTH_USER_MODEL == "accounts.User"
+
+
+def test_granting_psea_role_emails_the_focal_points_already_holding_it(
+    make_user, area, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    admin = make_user("admin", username="admin1")
+    focal = make_user("psea", "PK5", username="focal")
+    focal.email = "focal@example.org"
+    focal.save()
+    alternate = make_user("psea", "PK7", username="alternate")
+    alternate.email = "alternate@example.org"
+    alternate.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.role_grant(actor=admin, user=admin, role="psea", area=area("PK"), reason="cover leave")
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["alternate@example.org", "focal@example.org"]
+    assert "admin1 granted the PSEA focal point role to admin1 over PK" in mail.outbox[0].body
+    assert AuditEvent.objects.filter(action="permission.grant", metadata__role="psea").count() == 1
+
+
+def test_granting_another_role_emails_nobody(make_user, area, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    admin = make_user("admin")
+    focal = make_user("psea")
+    focal.email = "focal@example.org"
+    focal.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.role_grant(actor=admin, user=make_user(), role="cfm", area=area("PK5"))
+
+    assert mail.outbox == []
+
+
+def test_role_holders_are_those_whose_area_contains_the_area(make_user, area):
+    from panah.accounts.selectors import role_holders
+
+    national = make_user("psea", "PK", username="national")
+    kp = make_user("psea", "PK5", username="kp")
+    make_user("psea", "PK7", username="sindh")
+    make_user("cfm", "PK5", username="cfm-kp")
+
+    holders = role_holders(role="psea", area=area("PK506"))
+
+    assert list(holders) == [kp, national]
