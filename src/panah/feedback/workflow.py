@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from panah.core import audit
 from panah.core.errors import ApplicationError, FieldError, invalid, not_found
+from panah.core.notify import email
 from panah.core.permissions import Perm, can
 from panah.feedback.choices import Closure, ContactMethod, EventKind, Status, Step
 from panah.feedback.inputs import clean_text
@@ -78,6 +79,15 @@ def _route(ticket: Ticket) -> Any:
     return best.focal_point if best else None
 
 
+def _tell_assignee(t: Ticket) -> None:
+    if t.assigned_to is not None:
+        email(
+            recipients=[t.assigned_to.email],
+            subject=f"Panah: feedback {t.reference} is assigned to you",
+            body=f"Feedback {t.reference} was assigned to you. The next step is due by {t.due_at:%Y-%m-%d %H:%M}.",
+        )
+
+
 def ticket_triage(*, actor: Any, ticket: Ticket, category: Category, about_staff: bool = False) -> Ticket:
     """Categorise a new ticket: a sensitive category seals it; otherwise it goes to the category's focal point."""
     with transaction.atomic():
@@ -89,6 +99,7 @@ def ticket_triage(*, actor: Any, ticket: Ticket, category: Category, about_staff
             return t
         t.assigned_to = _route(t)
         start_clock(t, Step.RESPOND)
+        _tell_assignee(t)
         _move(
             actor,
             t,
@@ -108,6 +119,7 @@ def ticket_assign(*, actor: Any, ticket: Ticket, assignee: Any) -> Ticket:
             )
         before = t.assigned_to_id
         t.assigned_to = assignee
+        _tell_assignee(t)
         _move(
             actor,
             t,
