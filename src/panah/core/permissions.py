@@ -81,7 +81,10 @@ def get_visible(user: Any, queryset: models.QuerySet[M], action: str = Perm.VIEW
         obj = visible_to(user, queryset, action).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
         raise not_found(str(queryset.model._meta.verbose_name)) from None
-    if getattr(queryset.model, "audit_reads", False) and obj.pk != getattr(user, "pk", None):
+    # A user reading their own account is not "someone else"; any other record whose id merely equals the
+    # reader's (a ticket numbered like its reader) is.
+    own_account = isinstance(user, queryset.model) and obj.pk == getattr(user, "pk", None)
+    if getattr(queryset.model, "audit_reads", False) and not own_account:
         # Records with sensitive content say so with `audit_reads = True`: every read by someone else is on the
         # trail, written before the record is handed out.
         from panah.core import audit
