@@ -8,6 +8,7 @@ from panah.core.api import PanahAPI, install_error_handlers
 from panah.core.audit_api import router as audit_router
 from panah.dtm.api import router as dtm_router
 from panah.feedback.api import router as feedback_router
+from panah.feedback.api_sealed import router as feedback_sealed_router
 from panah.geo.api import router as geo_router
 from panah.intake.api import router as intake_router
 from panah.registry.api import router as registry_router
@@ -33,3 +34,4 @@ api.add_router("/dtm/", dtm_router, tags=["displacement"])
 api.add_router("/intake/", intake_router, tags=["intake"])
 api.add_router("/registry/", registry_router, tags=["registry"])
 api.add_router("/feedback/", feedback_router, tags=["feedback"])
+api.add_router("/feedback/sealed", feedback_sealed_router, tags=["feedback (sealed, PSEA only)"])
