@@ -32,6 +32,10 @@ NAV_ITEMS: list[NavItem] = [
     # Enumerators register households without seeing the registry.
     NavItem("register", _("Register a household"), "registry:register", "registry.Household", "create", unless="view"),
     NavItem("duplicates", _("Duplicates"), "registry:queue", "registry.MatchCandidate", "approve"),
+    NavItem("feedback", _("Feedback"), "feedback:tickets", "feedback.Ticket"),
+    # Anyone may record feedback they took in; those who handle it reach the same forms from the ticket list.
+    NavItem("record_feedback", _("Record feedback"), "feedback:record", "feedback.Ticket", "create", unless="view"),
+    NavItem("sealed", _("Confidential reports"), "feedback:sealed", "feedback.Ticket", "view_sealed"),
     NavItem("places", _("Places"), "geo:areas", "geo.AdminArea"),
     NavItem("map", _("Map"), "geo:map", "geo.AdminArea"),
     NavItem("sites", _("Sites"), "geo:sites", "geo.Site"),
