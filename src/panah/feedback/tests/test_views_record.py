@@ -11,6 +11,9 @@ from django.core import mail
 from panah.core.models import AuditEvent
 from panah.feedback.choices import Channel, Status
 from panah.feedback.models import BoxOpening, CommunityMeeting, Ticket
+from panah.registry import merges, services
+from panah.registry.models import MergeReason
+from panah.registry.tests.factories import household, member
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +303,26 @@ def test_dispute_with_a_malformed_merge_is_422(make_user: Any, login: Any) -> No
     assert page.status_code == 200
     assert response.status_code == 422
     assert Ticket.objects.count() == 0
+
+
+def test_person_page_links_a_dispute_prefilled_with_the_merge_and_district(make_user: Any, login: Any) -> None:
+    officer = make_user(["registration", "cfm"], "PK5")
+    first = services.household_register(actor=officer, data=household()).household
+    second = services.household_register(
+        actor=officer, data=household(phones=[], members=[member(given_name="Mohd Yusuf")])
+    ).household
+    merge = merges.person_merge(
+        actor=officer,
+        first=first.members.get(line_number=1).person,
+        second=second.members.get().person,
+        reason=MergeReason.ADJUDICATED,
+    )
+    client = login(officer)
+
+    person = client.get(f"/registry/people/{merge.survivor.registry_id}/").content.decode()
+    form = client.get("/cfm/record/dispute/", {"merge": str(merge.pk)}).content.decode()
+
+    district = first.area.parent.pcode
+    assert f'href="/cfm/record/dispute/?merge={merge.pk}"' in person
+    assert f'name="merge" value="{merge.pk}"' in form
+    assert f'<option value="{district}" selected>' in form
