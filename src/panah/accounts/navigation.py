@@ -36,6 +36,7 @@ NAV_ITEMS: list[NavItem] = [
     # Anyone may record feedback they took in; those who handle it reach the same forms from the ticket list.
     NavItem("record_feedback", _("Record feedback"), "feedback:record", "feedback.Ticket", "create", unless="view"),
     NavItem("sealed", _("Confidential reports"), "feedback:sealed", "feedback.Ticket", "view_sealed"),
+    NavItem("feedback_trends", _("Feedback trends"), "feedback:trends", "feedback.Ticket", "report"),
     NavItem("places", _("Places"), "geo:areas", "geo.AdminArea"),
     NavItem("map", _("Map"), "geo:map", "geo.AdminArea"),
     NavItem("sites", _("Sites"), "geo:sites", "geo.Site"),

@@ -16,6 +16,7 @@ from panah.accounts import services as account_services
 from panah.accounts.models import Operation, Organisation, RoleAssignment, User
 from panah.core.roles import Role
 from panah.dtm.demo import seed_dtm_demo
+from panah.feedback.demo import seed_feedback_demo
 from panah.geo import selectors as geo_selectors
 from panah.geo import services as geo_services
 from panah.registry.demo import seed_registry_demo
@@ -139,6 +140,11 @@ def seed_demo() -> SeedReport:
     report.created += seed_dtm_demo(actor=admin)  # after the sites: its flood rounds assess them too
     officer = User.objects.get(username=f"demo-{Role.REGISTRATION_OFFICER}")
     report.created += seed_registry_demo(officer=officer, password=password)
+    report.created += seed_feedback_demo(
+        cfm=User.objects.get(username=f"demo-{Role.CFM_OFFICER}"),
+        psea_user=User.objects.get(username=f"demo-{Role.PSEA_FOCAL_POINT}"),
+        approver=admin,
+    )
     if generated:
         report.password = password
     return report
