@@ -106,6 +106,7 @@ class PlaceForm(ApplicationErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.actor = actor
         fields: dict[str, Any] = self.fields
         fields["area"].choices = [("", "—"), *district_choices(actor)]
         chosen = str(self.data.get("area", "") if self.is_bound else self.initial.get("area", ""))
@@ -197,15 +198,25 @@ class DisputeForm(TicketForm):
     def to_input(self) -> TicketInput:
         data = super().to_input()
         data.category, data.origin, data.origin_ref = "complaint", "registry.merge", str(self.cleaned_data["merge"])
+        data.household = selectors.merge_household(actor=self.actor, merge_id=self.cleaned_data["merge"])
         return data
 
 
 class BoxForm(PlaceForm):
     """A complaint box opened by two people: which box, when, and who witnessed it."""
 
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
     box_label = forms.CharField(label=_("Box"), max_length=100)
     opened_at = forms.DateTimeField(label=_("Opened at"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"])
     witness = forms.CharField(label=_("Witness (the second person present)"), max_length=150)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", new_key())
+        super().__init__(*args, actor=actor, **kwargs)
+
+    def key(self) -> str | None:
+        value = self.cleaned_data.get("idempotency_key") or ""
+        return f"box-form:{value}" if KEY.match(value) else None
 
     def clean_opened_at(self) -> Any:
         value = self.cleaned_data["opened_at"]

@@ -46,6 +46,7 @@ class TicketInput:
     origin: str = ""
     origin_ref: str = ""
     received_at: datetime | None = None
+    household: str = ""  # registration id of a household the recording user may see
 
 
 @dataclass
@@ -54,6 +55,7 @@ class CleanTicket:
     area: Any
     category: Any | None
     site: Any | None
+    household: Any | None = None
 
 
 def clean_text(value: Any, *, name: str, limit: int, required: bool, errors: list[FieldError]) -> str:
@@ -102,8 +104,22 @@ def _check_contact(data: TicketInput, errors: list[FieldError]) -> None:
         data.contact_detail = ""
 
 
-def validate(data: TicketInput, *, staff: bool) -> CleanTicket:
-    """Check a ticket as given; `staff` intake may set a category and the staff-conduct flag, the public may not."""
+def _household(data: TicketInput, actor: Any, errors: list[FieldError]) -> Any | None:
+    from panah.core.errors import ApplicationError
+    from panah.registry.selectors import household_get
+
+    if not data.household or actor is None:
+        return None
+    try:
+        return household_get(actor=actor, registration_id=str(data.household).strip().upper()[:20])
+    except ApplicationError:
+        errors.append(FieldError("household", _("No such household.")))
+        return None
+
+
+def validate(data: TicketInput, *, staff: bool, actor: Any = None) -> CleanTicket:
+    """Check a ticket as given; `staff` intake may set a category and the staff-conduct flag, the public may not;
+    a household is linked only when `actor` may see it."""
     from panah.feedback import selectors
 
     errors: list[FieldError] = []
@@ -129,8 +145,9 @@ def validate(data: TicketInput, *, staff: bool) -> CleanTicket:
         site = selectors.site_by_public_id(data.site)
         if site is None or (area is not None and not site.admin_area.path.startswith(area.path)):
             errors.append(FieldError("site", _("No such site in this area.")))
+    household = _household(data, actor, errors) if staff else None
     if not staff:
         data.category, data.about_staff, data.origin, data.origin_ref = "", False, "", ""
     if errors:
         raise invalid(_("The feedback cannot be recorded as given."), *errors)
-    return CleanTicket(data=data, area=area, category=category, site=site)
+    return CleanTicket(data=data, area=area, category=category, site=site, household=household)

@@ -123,6 +123,7 @@ class BoxOpening(TimeStampedModel):
     witness = models.CharField(max_length=150)
     notes_found = models.PositiveIntegerField()
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
 
     data_classification = {
         "created_at": INTERNAL,
@@ -135,6 +136,7 @@ class BoxOpening(TimeStampedModel):
         "witness": PERSONAL,
         "notes_found": INTERNAL,
         "organisation": INTERNAL,
+        "idempotency_key": INTERNAL,
     }
 
     def __str__(self) -> str:

@@ -82,6 +82,12 @@ def ticket_list(*, actor: Any, filters: TicketFilters | None = None, sealed: boo
     return qs.order_by("-received_at", "-id")
 
 
+def ticket_waiting_count(*, actor: Any) -> int:
+    """Work waiting for the actor: open tickets in their areas given to them or to nobody yet (the menu badge)."""
+    qs = visible_to(actor, Ticket.objects.filter(sealed=False, status__in=OPEN_STATUSES))
+    return qs.filter(Q(assigned_to=actor) | Q(assigned_to__isnull=True)).count()
+
+
 def overdue_list(*, actor: Any) -> QuerySet[Ticket]:
     """Open tickets past their current step's due time, most overdue first (sealed ones for the PSEA only)."""
     now = timezone.now()
@@ -163,3 +169,16 @@ def hidden_audit_events(user: Any) -> Q | None:
 def due_for_escalation(*, now: datetime | None = None) -> QuerySet[Ticket]:
     """System read for the escalation job: tickets with a running clock (sealed included: they escalate to PSEA)."""
     return Ticket.objects.exclude(due_at__isnull=True).filter(escalation_level__lt=2).select_related("area", "category")
+
+
+def merge_household(*, actor: Any, merge_id: int) -> str:
+    """The registration id of a household in a disputed merge, when the actor may see the merge; else ""."""
+    from panah.core.errors import ApplicationError
+    from panah.registry import selectors as registry_selectors
+
+    try:
+        merge = registry_selectors.merge_get(actor=actor, merge_id=merge_id)
+    except ApplicationError:
+        return ""
+    source = merge.survivor.sources.select_related("household").first()
+    return source.household.registration_id if source else ""

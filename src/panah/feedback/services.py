@@ -15,7 +15,7 @@ from django.utils import timezone
 from panah.accounts.models import Organisation
 from panah.accounts.selectors import role_holders
 from panah.core import audit
-from panah.core.errors import FieldError, invalid, not_found
+from panah.core.errors import ApplicationError, FieldError, invalid, not_found
 from panah.core.notify import email
 from panah.core.permissions import Perm, can
 from panah.core.roles import Role
@@ -88,8 +88,8 @@ def ticket_submit(*, actor: Any, data: TicketInput, idempotency_key: str | None 
         existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return Submitted(existing, None, created=False)
-    clean = validate(data, staff=staff)
-    pin = "".join(secrets.choice("0123456789") for _ in range(PIN_DIGITS))
+    clean = validate(data, staff=staff, actor=actor if staff else None)
+    pin = _new_pin()
     try:
         with transaction.atomic():
             ticket = _create(actor, clean, pin, idempotency_key)
@@ -127,6 +127,7 @@ def _create(
         consent_contact=d.consent_contact,
         consent_referral=d.consent_referral,
         description=d.description,
+        household=clean.household,
         origin=d.origin,
         origin_ref=d.origin_ref,
         referring_agency=d.referring_agency,
@@ -153,12 +154,31 @@ def _create(
 
 
 def box_opening_record(
-    *, actor: Any, area: Any, box_label: str, opened_at: Any, witness: str, notes: list[TicketInput], site: Any = None
+    *,
+    actor: Any,
+    area: Any,
+    box_label: str,
+    opened_at: Any,
+    witness: str,
+    notes: list[TicketInput],
+    site: Any = None,
+    idempotency_key: str | None = None,
 ) -> BoxOpening:
-    """Record a complaint box opening and one ticket per note found, all or nothing."""
+    """Record a complaint box opening and one ticket per note found, all or nothing; every bad note is named
+    (notes[2].description). A retry with the same idempotency key returns the opening already stored."""
     if not can(actor, Perm.CREATE, BoxOpening):
         raise not_found("box")
-    cleaned = [validate(n, staff=True) for n in notes]
+    if idempotency_key and (done := BoxOpening.objects.filter(idempotency_key=idempotency_key).first()) is not None:
+        return done
+    cleaned, errors = [], []
+    for i, note in enumerate(notes):
+        note.channel = Channel.BOX
+        try:
+            cleaned.append(validate(note, staff=True, actor=actor))
+        except ApplicationError as error:
+            errors += [FieldError(f"notes[{i}].{e.field}", e.message, e.code) for e in error.errors]
+    if errors:
+        raise invalid("The box opening cannot be recorded as given.", *errors)
     with transaction.atomic():
         box = BoxOpening.objects.create(
             area=area,
@@ -169,12 +189,16 @@ def box_opening_record(
             witness=witness,
             notes_found=len(notes),
             organisation=actor.organisation or _mission(),
+            idempotency_key=idempotency_key or None,
         )
         audit.record(actor=actor, action=audit.Action.CREATE, obj=box, metadata={"notes": len(notes)})
         for clean in cleaned:
-            clean.data.channel = Channel.BOX
-            _create(actor, clean, "".join(secrets.choice("0123456789") for _ in range(PIN_DIGITS)), None, box)
+            _create(actor, clean, _new_pin(), None, box)
     return box
+
+
+def _new_pin() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(PIN_DIGITS))
 
 
 def ticket_seal(*, actor: Any, ticket: Ticket, reason: str = "") -> Ticket:

@@ -124,3 +124,58 @@ def test_triage_into_sensitive_category_seals(make_user) -> None:
     workflow.ticket_triage(actor=cfm, ticket=ticket, category=Category.objects.get(code="fraud"))
 
     assert Ticket.objects.get(pk=ticket.pk).sealed
+
+
+def test_box_opening_names_each_bad_note_and_stores_nothing(make_user, area) -> None:
+    from django.utils import timezone
+
+    from panah.feedback.models import BoxOpening
+
+    officer = make_user("cfm")
+    notes = [ticket_input(), ticket_input(description=""), ticket_input(area="PK000", contact_detail="no")]
+
+    with pytest.raises(ApplicationError) as caught:
+        services.box_opening_record(
+            actor=officer, area=area("PK506"), box_label="Box 1", opened_at=timezone.now(), witness="W", notes=notes
+        )
+
+    assert sorted(e.field for e in caught.value.errors) == [
+        "notes[1].description",
+        "notes[2].area",
+        "notes[2].contact_detail",
+    ]
+    assert BoxOpening.objects.count() == 0
+    assert Ticket.objects.count() == 0
+
+
+def test_box_opening_retried_with_its_key_is_stored_once(make_user, area) -> None:
+    from django.utils import timezone
+
+    from panah.feedback.models import BoxOpening
+
+    officer = make_user("cfm")
+    args = {"actor": officer, "area": area("PK506"), "box_label": "Box 1", "witness": "W", "idempotency_key": "k1"}
+
+    first = services.box_opening_record(opened_at=timezone.now(), notes=[ticket_input(), ticket_input()], **args)
+    second = services.box_opening_record(opened_at=timezone.now(), notes=[ticket_input(), ticket_input()], **args)
+
+    assert second.pk == first.pk
+    assert BoxOpening.objects.count() == 1
+    assert list(Ticket.objects.values_list("channel", flat=True)) == ["box", "box"]
+
+
+def test_household_is_linked_only_when_the_recording_user_may_see_it(make_user) -> None:
+    from panah.registry import services as registry_services
+    from panah.registry.tests.factories import household
+
+    registration = make_user(["registration", "cfm"], "PK5")
+    registered = registry_services.household_register(actor=registration, data=household()).household
+    cfm_only = make_user("cfm", "PK5")
+
+    linked = submit(registration, household=registered.registration_id).ticket
+    with pytest.raises(ApplicationError) as caught:
+        submit(cfm_only, household=registered.registration_id)
+
+    assert Ticket.objects.get(pk=linked.pk).household == registered
+    assert [e.field for e in caught.value.errors] == ["household"]
+    assert Ticket.objects.count() == 1

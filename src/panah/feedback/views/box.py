@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -10,14 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from panah.core.errors import ApplicationError, not_found
+from panah.core.errors import ApplicationError, FieldError, not_found
 from panah.core.pages import page
 from panah.core.permissions import Perm, can
 from panah.feedback import selectors, services
 from panah.feedback.forms import MAX_NOTES, NOTES, BoxForm, BoxNotes
-from panah.feedback.inputs import TicketInput, validate
 from panah.feedback.models import BoxOpening
 from panah.feedback.views.record import nav
+
+NOTE_FIELD = re.compile(r"^notes\[(?P<i>\d+)\]\.(?P<field>\w+)$")
 
 
 def _with_note(data: QueryDict) -> QueryDict:
@@ -27,37 +29,38 @@ def _with_note(data: QueryDict) -> QueryDict:
     return out
 
 
-def _checked(used: list[Any], inputs: list[TicketInput]) -> bool:
-    """Every note checked as its ticket would be, so each problem shows on its own note (the service stops at the
-    first one)."""
-    ok = True
-    for form, data in zip(used, inputs, strict=True):
-        try:
-            validate(TicketInput(**vars(data)), staff=True)
-        except ApplicationError as error:
-            form.add_errors(error)
-            ok = False
-    return ok
-
-
 def _record(request: HttpRequest, box: BoxForm, notes: Any) -> BoxOpening | None:
     place = box.cleaned_data
     # A note block added and left empty is no note.
     used = [f for f in notes.forms if f.cleaned_data]
     inputs = [f.to_input(place) for f in used]
-    if not _checked(used, inputs):
-        return None
     try:
         return services.box_opening_record(
             actor=request.user, area=selectors.area_by_pcode(place["area"]), box_label=place["box_label"],
             opened_at=place["opened_at"], witness=place["witness"], notes=inputs,
             site=selectors.site_by_public_id(place["site"]) if place.get("site") else None,
+            idempotency_key=box.key(),
         )  # fmt: skip
     except ApplicationError as error:
         if error.status != 422:
             raise
-        box.add_errors(error)
+        _place_errors(error, box, used)
         return None
+
+
+def _place_errors(error: ApplicationError, box: BoxForm, used: list[Any]) -> None:
+    """Errors named notes[2].description go next to that note's input; the rest on the box form."""
+    own: list[FieldError] = []
+    for e in error.errors:
+        match = NOTE_FIELD.match(e.field)
+        if match and int(match["i"]) < len(used):
+            used[int(match["i"])].add_errors(ApplicationError(error.code, error.message, 422, [
+                FieldError(match["field"], e.message, e.code)
+            ]))  # fmt: skip
+        else:
+            own.append(e)
+    if own:
+        box.add_errors(ApplicationError(error.code, error.message, 422, own))
 
 
 @page
