@@ -159,7 +159,7 @@ def test_trend_page_shows_counts_and_the_suppressed_confidential_row(cfm, make_u
     assert response.status_code == 200
     html = response.content.decode()
     assert '<tr class="confidential" data-confidential><th scope="row">Confidential reports</th>' in html
-    assert '<td class="num">&lt;5</td><td class="num">0</td>' in html
+    assert '<td class="num"><bdi dir="ltr">&lt;5</bdi></td><td class="num"><bdi dir="ltr">0</bdi></td>' in html
     assert "<svg" in html
     assert response.context["counts"].categories.total == 6
 
@@ -185,5 +185,5 @@ def test_you_said_we_did_page_prints_both_languages(cfm, make_user, login):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'Request for assistance: <span dir="ltr">5</span>' in html
-    assert 'امداد کی درخواست: <span dir="ltr">5</span>' in html
+    assert 'Request for assistance: <bdi dir="ltr">5</bdi>' in html
+    assert 'امداد کی درخواست: <bdi dir="ltr">5</bdi>' in html

@@ -26,6 +26,7 @@ NAV = "feedback_trends"
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MAX_MONTHS = 24
 DEFAULT_MONTHS = 6
+DEFAULT_REPEAT = 5
 
 
 class ReportFilters(forms.Form):
@@ -64,7 +65,7 @@ class ReportFilters(forms.Form):
         """The period (the last six months by default), the area (None: all of the user's) and the repeat minimum."""
         default = reports.last_months(DEFAULT_MONTHS)
         if not self.is_valid():
-            return default, None, 3
+            return default, None, DEFAULT_REPEAT
         data = self.cleaned_data
         start, end = _month(data.get("start")), _month(data.get("end"))
         period = reports.Period(start or default.first, end or default.last)
@@ -72,7 +73,7 @@ class ReportFilters(forms.Form):
             period = reports.Period(start, max(start, default.last))
         pcode = data.get("district") or data.get("province") or ""
         area = AdminArea.objects.filter(pcode=pcode).first() if pcode else None
-        return period, area, data.get("repeat") or 3
+        return period, area, data.get("repeat") or DEFAULT_REPEAT
 
 
 def _month(value: Any) -> date | None:
@@ -103,7 +104,7 @@ def trends(request: HttpRequest) -> HttpResponse:
         "charts": trend_charts(counts, rtl=bool(get_language_bidi())),
         "compliance": reports_quality.sla_compliance(qs),
         "close_times": reports_quality.close_times(qs, period.months()),
-        "repeats": reports_quality.repeated_issues(qs, repeat),
+        "repeats": _with_labels(reports_quality.repeated_issues(qs, repeat)),
         "repeat": repeat,
         "reopened": _labelled(reports_quality.reopened(qs)),
         "meetings": meetings,
@@ -154,6 +155,12 @@ def _download(export: exports.Export) -> HttpResponse:
 
 def _sensitive() -> set[str]:
     return {c.code for c in category_list() if c.sensitive}
+
+
+def _with_labels(repeats: list[reports_quality.Repeat]) -> list[dict[str, Any]]:
+    language = get_language() or "en"
+    labels = {c.code: c.label(language) for c in category_list()}
+    return [{**vars(r), "label": labels.get(r.category, r.category)} for r in repeats]
 
 
 def _labelled(counts: dict[str, int]) -> list[tuple[str, int]]:
