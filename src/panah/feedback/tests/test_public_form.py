@@ -45,7 +45,7 @@ def filled(**overrides: Any) -> dict[str, Any]:
 
 
 def pin_on(html: str) -> str:
-    found = re.search(r'id="pin" dir="ltr">(\d{6})<', html)
+    found = re.search(r'id="pin"><bdi dir="ltr">(\d{6})</bdi>', html)
     return found.group(1) if found else ""
 
 

@@ -7,7 +7,7 @@
       var out = document.getElementById(box.getAttribute("data-counter"));
       var limit = parseInt(box.getAttribute("maxlength"), 10);
       var show = function () {
-        out.textContent = Array.from(box.value).length + " / " + limit;
+        out.firstElementChild.textContent = Array.from(box.value).length + " / " + limit;
       };
       out.hidden = false;
       box.addEventListener("input", show);
