@@ -207,6 +207,10 @@ def ticket_seal(*, actor: Any, ticket: Ticket, reason: str = "") -> Ticket:
         raise not_found("ticket")
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if locked.sealed:
+            # Sealed meanwhile (by a colleague, or a second click): sealing again would overwrite the compartment
+            # with the emptied clear columns.
+            raise not_found("ticket")
         seal_locked(locked, actor=actor, reason=reason or "handler")
     return locked
 
