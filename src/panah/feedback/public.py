@@ -209,7 +209,8 @@ def _public_status(ticket: Ticket) -> PublicStatus:
 def normalise_reference(value: str) -> str:
     """A reference as people type it: any case, spaces or dashes, with or without "FB", O for 0 and I or L for 1."""
     text = "".join(ch for ch in (value or "").upper() if ch.isalnum())[:20]
-    text = text.removeprefix("FB")
+    if len(text) > 8 and text.startswith("FB"):  # a reference's own 8 characters may begin with FB too
+        text = text[2:]
     return "FB-" + text.translate(str.maketrans("OIL", "011"))
 
 

@@ -298,3 +298,18 @@ def test_script_in_the_description_is_stored_as_text_and_shown_escaped(client: C
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; the tap is broken" in html
     assert Ticket.objects.get().description == SCRIPT
+
+
+def test_script_sent_through_the_public_form_is_escaped_on_the_team_page(
+    client: Client, make_user: Any, login: Any
+) -> None:
+    client.post(FORM, filled(description=SCRIPT))
+    ticket = Ticket.objects.get()
+    officer = login(make_user("cfm"))
+
+    response = officer.get(reverse("feedback:ticket", args=[ticket.reference]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; the tap is broken" in html

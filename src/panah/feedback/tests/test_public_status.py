@@ -57,11 +57,21 @@ def test_right_reference_and_pin_show_the_stage_and_next_date(client: Client) ->
     assert event.client_ip == ""
 
 
-def test_reference_is_found_however_it_is_typed(client: Client) -> None:
+@pytest.mark.parametrize("typed", ["fb 10k2 m9qx", "FB-1OK2M9QX", "10K2M9QX", "FB-L0K2M9QX", "fb-i0k2-m9qx"])
+def test_reference_is_found_however_it_is_typed(client: Client, typed: str) -> None:
     submitted = submit(None)
-    typed = submitted.ticket.reference.lower().replace("-", " ").replace("0", "o")
+    Ticket.objects.filter(pk=submitted.ticket.pk).update(reference="FB-10K2M9QX")
 
     response = check(client, typed, submitted.pin)
+
+    assert stage_of(response.content.decode()).startswith("received:")
+
+
+def test_reference_whose_own_characters_begin_with_fb_is_found_without_the_prefix(client: Client) -> None:
+    submitted = submit(None)
+    Ticket.objects.filter(pk=submitted.ticket.pk).update(reference="FB-FB12CD34")
+
+    response = check(client, "fb12cd34", submitted.pin)
 
     assert stage_of(response.content.decode()).startswith("received:")
 
