@@ -19,14 +19,12 @@ from django.contrib.auth.hashers import make_password
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from panah.accounts.models import Organisation, User
-from panah.core import audit
-from panah.feedback import psea, services, sla, workflow
+from panah.accounts.models import User
+from panah.feedback import meetings, psea, services, sla, workflow
 from panah.feedback.choices import Channel, Closure, ContactMethod, EventKind, Screening, Status
 from panah.feedback.inputs import TicketInput
-from panah.feedback.models import Category, CommunityMeeting, Routing, Ticket, TicketEvent
+from panah.feedback.models import Category, Routing, Ticket, TicketEvent
 from panah.feedback.selectors import area_by_pcode
-from panah.geo.models import AdminArea
 
 SEED = 5
 TICKETS = 480
@@ -204,7 +202,6 @@ def _sealed(rng: random.Random, now: datetime, cfm: User, psea_user: User) -> li
 
 
 def _meetings(rng: random.Random, now: datetime, cfm: User) -> list[str]:
-    # No meeting service exists in the domain yet: the rows are written here, each with its audit event.
     created = []
     for pcode, days_ago, issues, action in [
         ("PK528", 160, {"assist": 6, "info": 4}, "Registration desk opened two extra days a week."),
@@ -213,20 +210,20 @@ def _meetings(rng: random.Random, now: datetime, cfm: User) -> list[str]:
         ("PK707", 30, {"assist": 5, "complaint": 2}, "Water tanker schedule shared on the notice board."),
         ("PK506", 10, {"info": 3, "praise": 2}, ""),
     ]:
-        meeting = CommunityMeeting.objects.create(
-            area=AdminArea.objects.get(pcode=pcode),
-            held_on=timezone.localdate(now - timedelta(days=days_ago)),
-            women=rng.randint(8, 25),
-            men=rng.randint(8, 25),
-            girls=rng.randint(0, 8),
-            boys=rng.randint(0, 8),
-            issues=issues,
-            summary="Questions about registration, distributions and services at the site.",
-            action_taken=action,
-            recorded_by=cfm,
-            organisation=cfm.organisation or Organisation.objects.get(short_name="IOM"),
+        meetings.meeting_record(
+            actor=cfm,
+            data=meetings.MeetingInput(
+                area=pcode,
+                held_on=timezone.localdate(now - timedelta(days=days_ago)),
+                summary="Questions about registration, distributions and services at the site.",
+                women=rng.randint(8, 25),
+                men=rng.randint(8, 25),
+                girls=rng.randint(0, 8),
+                boys=rng.randint(0, 8),
+                issues=issues,
+                action_taken=action,
+            ),
         )
-        audit.record(actor=cfm, action=audit.Action.CREATE, obj=meeting, metadata={"demo": True})
         created.append(f"community meeting {pcode}")
     return created
 
