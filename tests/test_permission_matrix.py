@@ -15,6 +15,7 @@ import pytest
 from panah.accounts import services as account_services
 from panah.core import audit
 from panah.core.roles import Role
+from panah.feedback.tests.factories import submit
 from panah.geo.models import Site
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,7 @@ class World:
     colleague: Any  # a user of the same organisation as the caller
     colleague_token_id: int
     event_id: int
+    tickets: dict[str, str]  # references: "in"/"out" of the caller's area, and the sealed ones
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,45 @@ def _colleague_token_delete(role: str, situation: str) -> int:
     return 204 if role == "admin" else 404
 
 
+# Complaints and feedback (panah.feedback.policy): the CFM team and administrators handle unsealed tickets, auditors
+# and data-protection officers read them; partner staff see their own organisation's only, administrators, auditors
+# and data-protection officers every organisation's. Sealed tickets: the PSEA focal point only, in its areas, and
+# nobody else at all. Any staff member records a ticket; every member reads the taxonomy.
+TICKET_READERS = {"admin", "cfm", "auditor", "dpo"}
+TICKET_HANDLERS = {"admin", "cfm"}
+ACROSS_ORGANISATIONS = {"admin", "auditor", "dpo"}
+
+
+def _ticket(world: World, situation: str, caller: Any, sealed: bool = False) -> str:
+    return world.tickets[("sealed " if sealed else "") + ("out" if situation == "out_of_scope" else "in")]
+
+
+def _ticket_rule(roles: set[str]) -> Callable[[str, str], int]:
+    def rule(role: str, situation: str) -> int:
+        if situation == "out_of_scope" or role not in roles:
+            return 404
+        if situation == "other_org" and role not in ACROSS_ORGANISATIONS:
+            return 404
+        return 200
+
+    return rule
+
+
+def _sealed_ticket(role: str, situation: str) -> int:
+    return 200 if role == "psea" and situation == "in_scope" else 404
+
+
+def _sealed_list(role: str, situation: str) -> int:
+    return 200 if role == "psea" else 404
+
+
+def _record(role: str, situation: str) -> int:
+    return 201
+
+
+FEEDBACK_BODY = {"channel": "staff", "area": "PK719", "description": "Heard at the water point."}
+
+
 ENDPOINTS = [
     Endpoint("me", "get", lambda w, s, c: "/api/accounts/me", _reference),
     Endpoint("organisations", "get", lambda w, s, c: "/api/accounts/organisations", _reference),
@@ -131,6 +172,50 @@ ENDPOINTS = [
         lambda w, s, c: f"/api/accounts/tokens/{w.colleague_token_id}",
         _colleague_token_delete,
     ),
+    Endpoint("feedback record", "post", lambda w, s, c: "/api/feedback/tickets", _record, FEEDBACK_BODY),
+    Endpoint("feedback list", "get", lambda w, s, c: "/api/feedback/tickets", _reference),
+    Endpoint("feedback overdue", "get", lambda w, s, c: "/api/feedback/overdue", _reference),
+    Endpoint("feedback categories", "get", lambda w, s, c: "/api/feedback/categories", _reference),
+    Endpoint(
+        "feedback detail",
+        "get",
+        lambda w, s, c: f"/api/feedback/tickets/{_ticket(w, s, c)}",
+        _ticket_rule(TICKET_READERS),
+    ),
+    Endpoint(
+        "feedback triage",
+        "post",
+        lambda w, s, c: f"/api/feedback/tickets/{_ticket(w, s, c)}/triage",
+        _ticket_rule(TICKET_HANDLERS),
+        {"category": "assist"},
+    ),
+    Endpoint(
+        "feedback note",
+        "post",
+        lambda w, s, c: f"/api/feedback/tickets/{_ticket(w, s, c)}/notes",
+        _ticket_rule(TICKET_HANDLERS),
+        {"text": "Called back."},
+    ),
+    Endpoint(
+        "feedback detail of a sealed ticket",
+        "get",
+        lambda w, s, c: f"/api/feedback/tickets/{_ticket(w, s, c, sealed=True)}",
+        lambda role, situation: 404,
+    ),
+    Endpoint("feedback sealed list", "get", lambda w, s, c: "/api/feedback/sealed", _sealed_list),
+    Endpoint(
+        "feedback sealed detail",
+        "get",
+        lambda w, s, c: f"/api/feedback/sealed/{_ticket(w, s, c, sealed=True)}",
+        _sealed_ticket,
+    ),
+    Endpoint(
+        "feedback sealed note",
+        "post",
+        lambda w, s, c: f"/api/feedback/sealed/{_ticket(w, s, c, sealed=True)}/notes",
+        _sealed_ticket,
+        {"text": "Told the person the report was made."},
+    ),
 ]
 
 
@@ -139,12 +224,19 @@ def world(make_user, area, organisation) -> World:
     colleague = make_user("enumerator", "PK707", org=organisation, username="colleague")
     token = account_services.token_create(actor=colleague, name="colleague's")
     event = audit.record(actor=colleague, action="test.event", object_type="test", object_id="1")
+    tickets = {
+        "in": submit(colleague, area="PK719").ticket.reference,
+        "out": submit(colleague, area="PK222").ticket.reference,
+        "sealed in": submit(colleague, area="PK719", screening="yes").ticket.reference,
+        "sealed out": submit(colleague, area="PK222", screening="yes").ticket.reference,
+    }
     return World(
         site_in=Site.objects.create(name="Nawabshah camp", kind="camp", admin_area=area("PK719")),
         site_out=Site.objects.create(name="Quetta settlement", kind="informal_settlement", admin_area=area("PK222")),
         colleague=colleague,
         colleague_token_id=token.token.pk,
         event_id=event.pk,
+        tickets=tickets,
     )
 
 
