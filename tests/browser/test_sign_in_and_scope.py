@@ -31,14 +31,36 @@ def nav_keys(page) -> set[str]:
 EXPECTED = {
     # role: (navigation it shows, the areas of its scope)
     "demo-admin": (
-        {"dtm", "intake", "registry", "duplicates", "places", "map", "sites", "crossings", "users", "audit"},
+        {
+            "dtm",
+            "intake",
+            "registry",
+            "duplicates",
+            "feedback",
+            "feedback_trends",
+            "places",
+            "map",
+            "sites",
+            "crossings",
+            "users",
+            "audit",
+        },
         {"PK"},
     ),
-    "demo-im": ({"dtm", "intake", "registry", "places", "map", "sites", "crossings"}, {"PK"}),
-    "demo-enumerator": ({"dtm", "intake", "register", "places", "map", "sites", "crossings"}, {"PK707"}),
-    "demo-psea": ({"places", "map", "crossings"}, {"PK"}),
-    "demo-partner-viewer": ({"dtm", "registry", "places", "map", "sites", "crossings"}, {"PK2"}),
-    "demo-auditor": ({"dtm", "registry", "places", "map", "sites", "crossings", "users", "audit"}, {"PK"}),
+    "demo-im": (
+        {"dtm", "intake", "registry", "record_feedback", "feedback_trends", "places", "map", "sites", "crossings"},
+        {"PK"},
+    ),
+    "demo-enumerator": (
+        {"dtm", "intake", "register", "record_feedback", "places", "map", "sites", "crossings"},
+        {"PK707"},
+    ),
+    "demo-psea": ({"record_feedback", "sealed", "feedback_trends", "places", "map", "crossings"}, {"PK"}),
+    "demo-partner-viewer": ({"dtm", "registry", "record_feedback", "places", "map", "sites", "crossings"}, {"PK2"}),
+    "demo-auditor": (
+        {"dtm", "registry", "feedback", "feedback_trends", "places", "map", "sites", "crossings", "users", "audit"},
+        {"PK"},
+    ),
 }
 
 
