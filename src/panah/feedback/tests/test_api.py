@@ -389,3 +389,44 @@ def test_out_of_scope_ticket_is_404_like_a_missing_one(client, make_user):
 
     assert out_of_scope.status_code == missing.status_code == 404
     assert out_of_scope.json() == missing.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("oversight", {"office": "police", "reference": "X-1"}, "office"),
+        ("oversight", {"office": "oio", "reference": ""}, "reference"),
+        ("referral", {"service": "GBV case management"}, "consent_referral"),
+        ("notes", {"text": "n" * 4001}, "text"),
+        ("release", {"category": "fraud", "reason": "Sensitive after all"}, "category"),
+        ("release", {"category": "nope", "reason": "x"}, "category"),
+    ],
+)
+def test_bad_sealed_step_input_is_a_422_naming_the_field_and_changes_nothing(client, make_user, path, body, field):
+    focal = make_user("psea", "PK5")
+    ref = submit(make_user("cfm", "PK5"), screening=Screening.YES).ticket.reference
+    sealed = Ticket.objects.get(reference=ref)
+    payload_before = sealed.sealed_payload
+    before = snapshot()
+
+    response = post(client, focal, f"/sealed/{ref}/{path}", body)
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert snapshot() == before
+    assert Ticket.objects.get(reference=ref).sealed_payload == payload_before
+
+
+def test_service_refuses_an_oversized_note_and_stores_nothing(make_user):
+    from panah.core.errors import ApplicationError
+    from panah.feedback import services
+
+    cfm = make_user("cfm", "PK5")
+    ticket = submit(cfm).ticket
+    before = snapshot()
+
+    with pytest.raises(ApplicationError) as caught:
+        services.ticket_note(actor=cfm, ticket=ticket, text="n" * 4001)
+
+    assert [e.field for e in caught.value.errors] == ["text"]
+    assert snapshot() == before
