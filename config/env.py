@@ -168,6 +168,16 @@ CFM_STATUS_CHECKS_PER_HOUR: int = declare(
     20,
     "Public status page: failed reference/PIN checks allowed from one network address per hour.",
 )
+CFM_HOTLINE: str = declare(
+    "PANAH_CFM_HOTLINE", "str", "", "The complaints hotline number shown on the public feedback pages (empty: none)."
+)
+TRUSTED_PROXIES: int = declare(
+    "PANAH_TRUSTED_PROXIES",
+    "int",
+    0,
+    "Reverse proxies in front of the app that append to X-Forwarded-For; the client address is read from that many "
+    "entries from the right (0: the connecting address).",
+)
 EMAIL_HOST: str = declare(
     "PANAH_EMAIL_HOST", "str", "", "SMTP server for notifications; empty prints mail to the console."
 )

@@ -12,6 +12,17 @@ from panah.core import context
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address: behind N trusted proxies, the Nth entry of X-Forwarded-For from the right (entries
+    further left are whatever the client claimed); otherwise the connecting address."""
+    proxies = getattr(settings, "PANAH_TRUSTED_PROXIES", 0)
+    if proxies > 0:
+        hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies][:45]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 class RequestContextMiddleware:
     """Gives every request an id (kept from a trusted proxy's X-Request-ID when well formed) and binds it."""
 
@@ -21,9 +32,7 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        token = context.bind(
-            context.RequestContext(request_id=request_id, client_ip=request.META.get("REMOTE_ADDR", ""))
-        )
+        token = context.bind(context.RequestContext(request_id=request_id, client_ip=client_address(request)))
         try:
             response = self.get_response(request)
         finally:

@@ -177,7 +177,6 @@ STAGES = {
     "answered": gettext_lazy("Answered. If we have your consent and a way to reach you, we will contact you."),
     "referred": gettext_lazy("Passed on, with your agreement, to another organisation that can help."),
     "closed": gettext_lazy("Closed."),
-    "confidential": gettext_lazy("Received and being handled confidentially."),
 }
 _STAGE_OF = {
     Status.NEW: "received",
@@ -199,9 +198,11 @@ class PublicStatus:
 
 def _public_status(ticket: Ticket) -> PublicStatus:
     if ticket.sealed:
-        # Nothing about what it concerns, how far it went or when: only the note the PSEA focal point wrote to close.
-        closed_note = ticket.public_note if ticket.status == Status.SEALED_CLOSED else ""
-        return PublicStatus(ticket.reference, "confidential", closed_note or str(STAGES["confidential"]), None)
+        # Read like any ticket being looked at (the page may be read over the person's shoulder): nothing about what
+        # it concerns or how far it went; once closed, only the note the PSEA focal point wrote for this page.
+        if ticket.status == Status.SEALED_CLOSED:
+            return PublicStatus(ticket.reference, "closed", ticket.public_note or str(STAGES["closed"]), None)
+        return PublicStatus(ticket.reference, "handling", str(STAGES["handling"]), None)
     stage = _STAGE_OF.get(Status(ticket.status), "handling")
     return PublicStatus(ticket.reference, stage, str(STAGES[stage]), None if stage == "closed" else next_date(ticket))
 

@@ -19,7 +19,7 @@ from panah.core.errors import ApplicationError, FieldError, invalid, not_found
 from panah.core.notify import email
 from panah.core.permissions import Perm, can
 from panah.core.roles import Role
-from panah.feedback import sealing, sla
+from panah.feedback import screening, sealing, sla
 from panah.feedback.choices import Channel, EventKind, Screening, Status, Step
 from panah.feedback.inputs import CleanTicket, TicketInput, clean_text, validate
 from panah.feedback.models import BoxOpening, Ticket, TicketEvent
@@ -106,6 +106,7 @@ def _create(
     actor: Any, clean: CleanTicket, pin: str, idempotency_key: str | None, box: BoxOpening | None = None
 ) -> Ticket:
     d = clean.data
+    d.screening = screening.screen(d.description, d.screening)
     organisation = getattr(actor, "organisation", None) if _is_user(actor) else None
     ticket = Ticket(
         pin_hash=make_password(pin),

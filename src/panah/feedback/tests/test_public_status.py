@@ -180,12 +180,12 @@ def test_successful_checks_do_not_count_against_the_address(client: Client, sett
     assert codes == [200, 200, 200]
 
 
-def test_sealed_ticket_shows_only_that_it_is_handled_confidentially(client: Client) -> None:
+def test_sealed_ticket_reads_like_any_ticket_being_looked_at(client: Client) -> None:
     submitted = submit(None, screening=Screening.YES, category="")
 
     html = check(client, submitted.ticket.reference, submitted.pin).content.decode()
 
-    assert stage_of(html) == "confidential: Received and being handled confidentially."
+    assert stage_of(html) == "handling: Being looked at by the team."
     assert 'id="next-date"' not in html
     for word in ("sexual", "abuse", "PSEA", "sealed", "oversight", "block C"):
         assert word not in html.split('id="status-result"')[1].split("</div>")[0]
@@ -198,7 +198,7 @@ def test_sealed_category_name_never_appears(client: Client, make_user: Any) -> N
     html = check(client, submitted.ticket.reference, submitted.pin).content.decode()
 
     assert category.name not in html
-    assert stage_of(html) == "confidential: Received and being handled confidentially."
+    assert stage_of(html) == "handling: Being looked at by the team."
 
 
 def test_closed_sealed_ticket_shows_its_public_note(client: Client) -> None:
@@ -209,7 +209,7 @@ def test_closed_sealed_ticket_shows_its_public_note(client: Client) -> None:
 
     html = check(client, submitted.ticket.reference, submitted.pin).content.decode()
 
-    assert stage_of(html) == "confidential: Your report was followed up. Thank you for telling us."
+    assert stage_of(html) == "closed: Your report was followed up. Thank you for telling us."
 
 
 def test_reference_and_pin_in_the_address_bar_are_ignored(client: Client) -> None:

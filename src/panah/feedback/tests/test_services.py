@@ -179,3 +179,27 @@ def test_household_is_linked_only_when_the_recording_user_may_see_it(make_user) 
     assert Ticket.objects.get(pk=linked.pk).household == registered
     assert [e.field for e in caught.value.errors] == ["household"]
     assert Ticket.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The driver asked my sister for sexual favours before giving the kit.",
+        "Distribution staff took a bribe to put names on the list.",
+        "ٹوکن دینے والے نے رشوت مانگی",
+        "Ration wale ne rishwat maangi",
+    ],
+)
+def test_words_suggesting_abuse_or_bribery_seal_even_when_screening_says_no(text) -> None:
+    ticket = submit(None, screening=Screening.NO, description=text).ticket
+
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert stored.sealed
+    assert stored.screening == Screening.UNSURE
+
+
+@pytest.mark.parametrize("text", ["The tap at block C is broken.", "پانی کا نل ٹوٹا ہوا ہے", "Misrepresented dates"])
+def test_ordinary_feedback_is_not_sealed_by_the_screen(text) -> None:
+    ticket = submit(None, screening=Screening.NO, description=text).ticket
+
+    assert not Ticket.objects.get(pk=ticket.pk).sealed

@@ -28,7 +28,7 @@ def _address() -> str:
 
 
 def _page(request: HttpRequest, template: str, ctx: dict[str, Any], status: int = 200) -> HttpResponse:
-    ctx.setdefault("hotline", getattr(settings, "PANAH_CFM_HOTLINE", ""))
+    ctx.setdefault("hotline", settings.PANAH_CFM_HOTLINE)
     ctx.setdefault("nav", "status" if template == "status.html" else "submit")
     return render(request, f"feedback/public/{template}", ctx, status=status)
 
