@@ -31,6 +31,7 @@ from panah.feedback.inputs import MAX_DESCRIPTION, TicketInput
 from panah.feedback.meetings import MeetingInput
 from panah.feedback.selectors import TicketFilters
 from panah.geo import selectors as geo_selectors
+from panah.geo.forms import site_choices
 from panah.geo.models import AdminLevel
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
@@ -61,16 +62,6 @@ def district_choices(actor: Any) -> list[tuple[str, list[tuple[str, str]]]]:
             province = area.parent.name if area.parent else ""
             groups.setdefault(province, []).append((area.pcode, f"{area.name} ({area.pcode})"))
     return sorted(groups.items())
-
-
-def site_choices(actor: Any, pcode: str) -> list[tuple[str, str]]:
-    if not pcode:
-        return []
-    try:
-        sites = geo_selectors.site_list(actor=actor, area=pcode)
-    except ApplicationError:
-        return []
-    return [(str(s.public_id), s.name) for s in sites[:300]]
 
 
 def category_choices(*, sensitive: bool = True) -> list[tuple[str, str]]:

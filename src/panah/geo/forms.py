@@ -8,9 +8,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from panah.core.errors import ApplicationError
+from panah.geo import selectors as geo_selectors
 from panah.geo.models import AdminLevel, SiteKind
 
 SEARCH_ATTRS = {"type": "search", "autocomplete": "off"}
+
+
+def site_choices(actor: Any, pcode: str) -> list[tuple[str, str]]:
+    """The sites the actor may see in an admin area, for a select that follows the chosen area (at most 300)."""
+    if not pcode:
+        return []
+    try:
+        sites = geo_selectors.site_list(actor=actor, area=pcode)
+    except ApplicationError:
+        return []
+    return [(str(s.public_id), s.name) for s in sites[:300]]
 
 
 class AreaFilterForm(forms.Form):

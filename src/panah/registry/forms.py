@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from panah.core.errors import ApplicationError
 from panah.geo import selectors as geo_selectors
+from panah.geo.forms import site_choices
 from panah.geo.models import AdminLevel
 from panah.registry import policy
 from panah.registry.inputs import FLAGS, WG_DOMAINS, DocumentInput, HouseholdInput, MemberInput
@@ -73,16 +74,6 @@ def tehsil_choices(actor: Any) -> list[tuple[str, list[tuple[str, str]]]]:
             district = area.parent.name if area.parent else ""
             groups.setdefault(district, []).append((area.pcode, f"{area.name} ({area.pcode})"))
     return sorted(groups.items())
-
-
-def site_choices(actor: Any, pcode: str) -> list[tuple[str, str]]:
-    if not pcode:
-        return []
-    try:
-        sites = geo_selectors.site_list(actor=actor, area=pcode)
-    except ApplicationError:
-        return []
-    return [(str(s.public_id), s.name) for s in sites[:300]]
 
 
 class HouseholdForm(forms.Form):

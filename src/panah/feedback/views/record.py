@@ -18,9 +18,10 @@ from panah.core.pages import page
 from panah.core.permissions import Perm, can
 from panah.feedback import meetings, services
 from panah.feedback.choices import Channel
-from panah.feedback.forms import DisputeForm, MeetingForm, TicketForm, site_choices
+from panah.feedback.forms import DisputeForm, MeetingForm, TicketForm
 from panah.feedback.models import BoxOpening, CommunityMeeting, Ticket
 from panah.feedback.views.common import NAV, NAV_RECORD
+from panah.geo.forms import site_choices
 from panah.registry import selectors as registry_selectors
 
 CHANNELS = {

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from panah.core.errors import ApplicationError, forbidden
 from panah.core.pages import page
 from panah.core.permissions import Perm, can
+from panah.geo.forms import site_choices
 from panah.registry import policy, selectors, services, tasks
 from panah.registry.forms import (
     LookupForm,
     Registration,
     ShareForm,
-    site_choices,
     vulnerability_labels,
     with_member,
     without_member,
