@@ -156,7 +156,7 @@ class SubmittedOut(Schema):
     due_at: datetime | None = None
 
 
-class AreaRef(Schema):
+class TicketAreaOut(Schema):
     pcode: str
     name: str
 
@@ -169,7 +169,7 @@ class TicketOut(Schema):
     status: str
     channel: str
     language: str
-    area: AreaRef
+    area: TicketAreaOut
     organisation: str
     category: str | None
     about_staff: bool
@@ -197,7 +197,7 @@ class TicketOut(Schema):
         return obj.assigned_to.get_username() if obj.assigned_to else None
 
 
-class EventOut(Schema):
+class TicketEventOut(Schema):
     kind: str
     at: datetime
     actor: str | None
@@ -230,7 +230,7 @@ class TicketDetailOut(TicketOut):
     closure: str
     satisfied: bool | None
     reopen_count: int
-    events: list[EventOut]
+    events: list[TicketEventOut]
 
 
 class OversightOut(Schema):
@@ -252,7 +252,7 @@ class SealedDetailOut(Schema):
     status: str
     channel: str
     language: str
-    area: AreaRef
+    area: TicketAreaOut
     category: str
     received_at: datetime
     sealed_at: datetime | None
@@ -268,7 +268,7 @@ class SealedDetailOut(Schema):
     public_note: str
     oversight: list[OversightOut]
     referrals: list[SurvivorReferralOut]
-    events: list[EventOut]
+    events: list[TicketEventOut]
 
 
 class TargetOut(Schema):
