@@ -7,6 +7,8 @@ from itertools import groupby
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from panah.feedback import public
@@ -40,10 +42,15 @@ def place_choices() -> list[Any]:
     return grouped
 
 
+def _limit_help() -> str:
+    # Formatted when shown, in the reader's language (formatting at import would fix the English text).
+    return gettext("At most %(limit)d characters.") % {"limit": MAX_DESCRIPTION}
+
+
 class FeedbackForm(forms.Form):
     description = forms.CharField(
         label=_("What happened, or what is your question?"),
-        help_text=_("At most %(limit)d characters.") % {"limit": MAX_DESCRIPTION},
+        help_text=lazy(_limit_help, str)(),
         strip=False,  # the service trims and counts, so the limit is checked once, the same way for every channel
         widget=forms.Textarea(attrs={"rows": 7, "maxlength": MAX_DESCRIPTION, "data-counter": "description-count"}),
     )
