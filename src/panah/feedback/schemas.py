@@ -150,7 +150,7 @@ class SubmittedOut(Schema):
 
     reference: str
     pin: str | None = Field(None, description="Shown once, to be told to the person; absent on a retry.")
-    sealed: bool
+    sealed: bool | None = Field(None, description="Absent on a retry.")
     created: bool | None = Field(None, description="False: this Idempotency-Key was used before.")
     status: str | None = None
     due_at: datetime | None = None
@@ -298,10 +298,14 @@ def category_or_422(code: str) -> Category:
 
 
 def submitted(ticket: Ticket, pin: str | None, created: bool) -> dict[str, Any]:
+    if not created:
+        # A retry says only which ticket the key made: not whether it has been sealed since (the recorder must not
+        # learn that from here).
+        return {"reference": ticket.reference, "created": False}
     if ticket.sealed:
         return {"reference": ticket.reference, "pin": pin, "sealed": True}
     return {
-        "reference": ticket.reference, "pin": pin, "sealed": False, "created": created,
+        "reference": ticket.reference, "pin": pin, "sealed": False, "created": True,
         "status": ticket.status, "due_at": ticket.due_at,
     }  # fmt: skip
 
