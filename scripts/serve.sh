@@ -27,6 +27,10 @@ trap stop_all EXIT
 "$bin/python" manage.py db_worker --no-reload --queue-name '*' &
 pids+=($!)
 
+# Feedback service-level escalation every ten minutes, run by the worker (production: a cron timer, docs/deploying.md).
+( while sleep 600; do "$bin/python" manage.py feedback_escalate --enqueue >/dev/null || true; done ) &
+pids+=($!)
+
 # Two processes for two cores; threads keep one slow request (an export) from holding up the others. No control
 # socket: it would live in ~/.gunicorn and clash between two checkouts served at once. The access log has the path
 # without its query string (%(U)s): a search box can carry a person's name, and logs hold no personal data.
