@@ -56,9 +56,14 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def page(chromium: Any, live_server: Any) -> Iterator[Any]:
+    from panah.feedback import taxonomy
+    from panah.feedback.models import Category, SlaTarget
     from panah.geo.services import reference_load
 
-    reference_load()  # the live server's transactional tests start from empty tables
+    # The live server's transactional tests start from empty tables: reload the reference data that migrations
+    # and the session setup put there (geography, the feedback taxonomy).
+    reference_load()
+    taxonomy.load(Category, SlaTarget)
     context = chromium.new_context(viewport={"width": 1366, "height": 768}, base_url=live_server.url)
     context.set_default_timeout(15000)
     # Only the live server: any request elsewhere (tiles, fonts, CDNs) is cut off, as on an offline laptop.
