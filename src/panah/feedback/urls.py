@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, include, path
 
-from panah.feedback.views import box, record, sealed, steps, tickets
+from panah.feedback.views import box, record, sealed, settings, steps, tickets
 
 app_name = "feedback"
 
@@ -18,5 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sealed/", sealed.sealed_list, name="sealed"),
     path("sealed/<str:reference>/", sealed.sealed_ticket, name="sealed_ticket"),
     path("sealed/<str:reference>/<slug:step>/", sealed.sealed_step, name="sealed_step"),
+    path("settings/", settings.settings_list, name="settings"),
+    path("settings/<slug:code>/", settings.settings_category, name="settings_category"),
     path("reports/", include("panah.feedback.urls_reports")),
 ]
