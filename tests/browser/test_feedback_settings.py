@@ -6,8 +6,7 @@ from __future__ import annotations
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from panah.feedback import taxonomy
-from panah.feedback.models import Category, Routing, SlaTarget
+from panah.feedback.models import Routing, SlaTarget
 from tests.browser.conftest import screenshot
 from tests.browser.test_dtm_pages import PASSWORD
 
@@ -26,7 +25,6 @@ def enrol_and_sign_in(page, username: str) -> None:
 
 
 def test_admin_sets_a_target_and_a_routing(page, make_user):
-    taxonomy.load(Category, SlaTarget)  # a live server's database starts without the migration's rows
     make_user("admin", username="sysadmin")
     focal = make_user("cfm", "PK5", username="kp-focal")
     enrol_and_sign_in(page, "sysadmin")
