@@ -14,7 +14,7 @@ PASSWORD = "demo-password-for-tests"
 def demo(settings):
     settings.PANAH_DEMO_MODE = True
     settings.PANAH_DEMO_PASSWORD = PASSWORD
-    seed_demo()
+    seed_demo(feedback=False)
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:

@@ -100,8 +100,10 @@ def demo_password() -> tuple[str, bool]:
 
 
 @transaction.atomic
-def seed_demo() -> SeedReport:
-    """Create the demo organisations, operations and one `demo-<role>` user per role (missing ones only)."""
+def seed_demo(*, feedback: bool = True) -> SeedReport:
+    """Create the demo organisations, operations and one `demo-<role>` user per role (missing ones only), and
+    each capability's demo data; `feedback=False` leaves out the ~500 feedback tickets (tests that only need the
+    users and places run faster without them)."""
     report = SeedReport()
     orgs = {}
     for short, name, kind, country in ORGANISATIONS:
@@ -140,11 +142,12 @@ def seed_demo() -> SeedReport:
     report.created += seed_dtm_demo(actor=admin)  # after the sites: its flood rounds assess them too
     officer = User.objects.get(username=f"demo-{Role.REGISTRATION_OFFICER}")
     report.created += seed_registry_demo(officer=officer, password=password)
-    report.created += seed_feedback_demo(
-        cfm=User.objects.get(username=f"demo-{Role.CFM_OFFICER}"),
-        psea_user=User.objects.get(username=f"demo-{Role.PSEA_FOCAL_POINT}"),
-        approver=admin,
-    )
+    if feedback:
+        report.created += seed_feedback_demo(
+            cfm=User.objects.get(username=f"demo-{Role.CFM_OFFICER}"),
+            psea_user=User.objects.get(username=f"demo-{Role.PSEA_FOCAL_POINT}"),
+            approver=admin,
+        )
     if generated:
         report.password = password
     return report
