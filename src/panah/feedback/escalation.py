@@ -65,9 +65,11 @@ def escalate_due(*, now: datetime | None = None) -> EscalationReport:
 
 
 def _level_now(ticket: Ticket, now: datetime) -> int:
-    if ticket.sla_started_at is None or not ticket.sla_step:
+    # From the clock's own start and due time: a target changed in the settings since does not move it.
+    if ticket.sla_started_at is None or ticket.due_at is None or not ticket.sla_step:
         return 0
-    return level_for(sla.share_used(ticket.sla_started_at, now, sla.target_for(ticket.category, ticket.sla_step)))
+    used = sla.share_of_clock(ticket.sla_started_at, ticket.due_at, now, working_time=ticket.sla_working_time)
+    return level_for(used)
 
 
 def _escalate(pk: int, now: datetime) -> int | None:

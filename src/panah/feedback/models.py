@@ -265,6 +265,9 @@ class Ticket(TimeStampedModel):
     # (1: 80 % of the time used, 2: breached).
     sla_step = models.CharField(max_length=20, choices=Step.choices, blank=True)
     sla_started_at = models.DateTimeField(null=True, blank=True)
+    # Whether the running clock counts working time: kept with the clock, so a target changed later in the settings
+    # moves neither its due time nor its escalations.
+    sla_working_time = models.BooleanField(default=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
     # Shown on the public status page for a sealed ticket in place of anything real.
@@ -321,6 +324,7 @@ class Ticket(TimeStampedModel):
         "reopen_count": INTERNAL,
         "sla_step": INTERNAL,
         "sla_started_at": INTERNAL,
+        "sla_working_time": INTERNAL,
         "due_at": INTERNAL,
         "escalation_level": INTERNAL,
         "public_note": INTERNAL,

@@ -47,9 +47,11 @@ def _mission() -> Organisation:
 
 def start_clock(ticket: Ticket, step: str, start: Any = None) -> None:
     start = start or timezone.now()
+    target = sla.target_for(ticket.category, step)
     ticket.sla_step = step
     ticket.sla_started_at = start
-    ticket.due_at = sla.add_time(start, sla.target_for(ticket.category, step))
+    ticket.sla_working_time = target.working_time
+    ticket.due_at = sla.add_time(start, target)
     ticket.escalation_level = 0
 
 
@@ -57,7 +59,7 @@ def stop_clock(ticket: Ticket) -> None:
     ticket.sla_step, ticket.sla_started_at, ticket.due_at, ticket.escalation_level = "", None, None, 0
 
 
-CLOCK_FIELDS = ["sla_step", "sla_started_at", "due_at", "escalation_level"]
+CLOCK_FIELDS = ["sla_step", "sla_started_at", "sla_working_time", "due_at", "escalation_level"]
 
 
 def add_event(ticket: Ticket, *, actor: Any, kind: str, text: str = "", **fields: Any) -> TicketEvent:
@@ -150,7 +152,9 @@ def _create(
         metadata={"channel": d.channel, "area": clean.area.pcode, "origin": d.origin},
     )
     if d.screening in SEALING_SCREENS or (clean.category is not None and clean.category.sensitive):
-        seal_locked(ticket, actor=actor, reason="screening" if d.screening in SEALING_SCREENS else "category")
+        reason = "screening" if d.screening in SEALING_SCREENS else "category"
+        # Sealed at intake: the focal point's 24 hours run from when the person told us, not from data entry.
+        seal_locked(ticket, actor=actor, reason=reason, clock_from=ticket.received_at)
     return ticket
 
 
@@ -216,7 +220,7 @@ def ticket_seal(*, actor: Any, ticket: Ticket, reason: str = "") -> Ticket:
     return locked
 
 
-def seal_locked(ticket: Ticket, *, actor: Any, reason: str) -> None:
+def seal_locked(ticket: Ticket, *, actor: Any, reason: str, clock_from: Any = None) -> None:
     # The narrative, contact details and any drafted response move into the compartment, and so does every note so
     # far; the clear columns are emptied in the same statement (a check constraint enforces it).
     payload = {
@@ -230,7 +234,7 @@ def seal_locked(ticket: Ticket, *, actor: Any, reason: str) -> None:
     ticket.sealed_payload = sealing.seal(payload)
     ticket.description = ticket.contact_detail = ticket.safe_contact_notes = ticket.response = ""
     ticket.status, ticket.assigned_to = Status.SEALED, None
-    start_clock(ticket, Step.PSEA_NOTIFY)
+    start_clock(ticket, Step.PSEA_NOTIFY, clock_from)
     ticket.save()
     for event in ticket.events.exclude(text=""):
         event.sealed_text, event.text = sealing.seal(event.text), ""

@@ -80,3 +80,10 @@ def working_elapsed(start: datetime, end: datetime, target: Target) -> timedelta
 def share_used(start: datetime, now: datetime, target: Target) -> float:
     """How much of the target's time has gone (1.0 = due now)."""
     return working_elapsed(start, now, target) / timedelta(hours=target.hours) if target.hours else 1.0
+
+
+def share_of_clock(start: datetime, due: datetime, now: datetime, *, working_time: bool) -> float:
+    """How much of a running clock has gone, from its own start and due time (not today's target for the step)."""
+    kind = Target(1, working_time)
+    total = working_elapsed(start, due, kind)
+    return working_elapsed(start, now, kind) / total if total else 1.0

@@ -146,9 +146,8 @@ def test_message_names_reference_step_and_due_time_only(people, django_capture_o
 
 
 def test_sealed_ticket_escalates_to_psea_focal_points_only(people, django_capture_on_commit_callbacks):
+    # Sealed at intake: the 24-hour clock runs from the receipt, not from when it was typed in.
     ticket = submit(people["handler"], screening=Screening.YES, received_at=RECEIVED).ticket
-    # The sealing starts the 24-hour clock at the moment of sealing (now): put it back at receipt.
-    Ticket.objects.filter(pk=ticket.pk).update(sla_started_at=RECEIVED)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -198,3 +197,19 @@ def test_task_runs_the_same_escalation(people):
     result = escalate_overdue.enqueue()
 
     assert result.return_value == {"checked": 1, "warned": [], "breached": [ticket.reference]}
+
+
+def test_a_target_changed_in_the_settings_does_not_move_a_running_clock(people, django_capture_on_commit_callbacks):
+    from panah.feedback.models import Category, SlaTarget
+
+    ticket = complaint(people)
+    # An administrator shortens complaint responses to one elapsed hour after this ticket's clock started.
+    SlaTarget.objects.create(category=Category.objects.get(code="complaint"), step=Step.RESPOND, hours=1,
+                             working_time=False)  # fmt: skip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = escalate_due(now=AT_79)
+
+    assert report.warned == []
+    assert report.breached == []
+    assert Ticket.objects.get(pk=ticket.pk).escalation_level == 0
