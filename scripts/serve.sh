@@ -28,7 +28,16 @@ trap stop_all EXIT
 pids+=($!)
 
 # Feedback service-level escalation every ten minutes, run by the worker (production: a cron timer, docs/deploying.md).
-( while sleep 600; do "$bin/python" manage.py feedback_escalate --enqueue >/dev/null || true; done ) &
+# (`wait` on a background sleep lets the stop signal end the loop at once, its sleep included.)
+(
+    trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+    while true; do
+        sleep 600 &
+        nap=$!
+        wait "$nap"
+        "$bin/python" manage.py feedback_escalate --enqueue >/dev/null || true
+    done
+) &
 pids+=($!)
 
 # Two processes for two cores; threads keep one slow request (an export) from holding up the others. No control
