@@ -1,4 +1,4 @@
-"""Tickets of the complaints and feedback mechanism, the taxonomy they are sorted by, and the intake events around them.
+"""Tickets of the complaints and feedback mechanism and their history.
 
 A ticket is sealed when it concerns sexual exploitation or abuse, harassment, fraud or misconduct by aid workers, or
 retaliation. A sealed ticket keeps only routing facts in clear columns (channel, area, dates, status); everything the
@@ -13,7 +13,6 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from panah.core.classification import Sensitivity
 from panah.core.fields import EncryptedTextField
 from panah.core.models import TimeStampedModel
 from panah.feedback.choices import (
@@ -28,13 +27,10 @@ from panah.feedback.choices import (
     Status,
     Step,
 )
+from panah.feedback.models.common import INTERNAL, PERSONAL, SENSITIVE
+from panah.feedback.models.intake import BoxOpening
+from panah.feedback.models.taxonomy import Category
 
-PUBLIC, INTERNAL, PERSONAL, SENSITIVE = (
-    Sensitivity.PUBLIC,
-    Sensitivity.INTERNAL,
-    Sensitivity.PERSONAL,
-    Sensitivity.SENSITIVE,
-)
 # Crockford's base32 without I, L, O, U: read out over a phone line without confusion.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -42,147 +38,6 @@ _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 def new_reference() -> str:
     """A reference told to the person: random (a counter would reveal volumes and let one guess others' tickets)."""
     return "FB-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
-
-
-class Category(models.Model):
-    """One entry of the (configurable) taxonomy; sensitive categories seal their tickets."""
-
-    code = models.SlugField(max_length=20, unique=True)
-    name = models.CharField(max_length=120)
-    name_ur = models.CharField(max_length=120, blank=True)
-    sensitive = models.BooleanField(default=False)
-    # Feedback that needs no answer (thanks, a suggestion) may close without a drafted response.
-    needs_response = models.BooleanField(default=True)
-    routing = models.CharField(max_length=200, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-    is_active = models.BooleanField(default=True)
-
-    data_classification = {
-        "code": PUBLIC,
-        "name": PUBLIC,
-        "name_ur": PUBLIC,
-        "sensitive": PUBLIC,
-        "needs_response": PUBLIC,
-        "routing": INTERNAL,
-        "position": PUBLIC,
-        "is_active": PUBLIC,
-    }
-
-    class Meta:
-        ordering = ["position", "code"]
-        verbose_name_plural = "categories"
-
-    def __str__(self) -> str:
-        return self.name
-
-    def label(self, language: str) -> str:
-        return self.name_ur if language == "ur" and self.name_ur else self.name
-
-
-class SlaTarget(models.Model):
-    """How long one step may take for one category: `hours` of working time (Monday to Friday) or of elapsed time."""
-
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="sla_targets")
-    step = models.CharField(max_length=20, choices=Step.choices)
-    hours = models.PositiveIntegerField()
-    working_time = models.BooleanField(default=True)
-
-    data_classification = {"category": PUBLIC, "step": PUBLIC, "hours": PUBLIC, "working_time": PUBLIC}
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["category", "step"], name="sla_target_once_per_step")]
-
-    def __str__(self) -> str:
-        return f"{self.category.code} {self.step}: {self.hours} h"
-
-
-class Routing(models.Model):
-    """Who handles a category in an area: triage assigns a ticket to the focal point of the deepest matching area."""
-
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="routings")
-    area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, related_name="+")
-    focal_point = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-
-    data_classification = {"category": INTERNAL, "area": INTERNAL, "focal_point": PERSONAL}
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["category", "area"], name="routing_once_per_category_area")]
-
-    def __str__(self) -> str:
-        return f"{self.category.code} in {self.area_id}"
-
-
-class BoxOpening(TimeStampedModel):
-    """A complaint box opened by two staff; each note found becomes one ticket linked here."""
-
-    area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, related_name="+")
-    site = models.ForeignKey("geo.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    box_label = models.CharField(max_length=100)
-    opened_at = models.DateTimeField()
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    witness = models.CharField(max_length=150)
-    notes_found = models.PositiveIntegerField()
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
-
-    data_classification = {
-        "created_at": INTERNAL,
-        "updated_at": INTERNAL,
-        "area": INTERNAL,
-        "site": INTERNAL,
-        "box_label": INTERNAL,
-        "opened_at": INTERNAL,
-        "opened_by": PERSONAL,
-        "witness": PERSONAL,
-        "notes_found": INTERNAL,
-        "organisation": INTERNAL,
-        "idempotency_key": INTERNAL,
-    }
-
-    def __str__(self) -> str:
-        return f"{self.box_label} opened {self.opened_at:%Y-%m-%d}"
-
-
-class CommunityMeeting(TimeStampedModel):
-    """Feedback gathered in a community meeting: aggregated, with no individual complainant."""
-
-    area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, related_name="+")
-    site = models.ForeignKey("geo.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    held_on = models.DateField()
-    women = models.PositiveIntegerField(default=0)
-    men = models.PositiveIntegerField(default=0)
-    girls = models.PositiveIntegerField(default=0)
-    boys = models.PositiveIntegerField(default=0)
-    # {category code: number of times raised}; sensitive categories are never recorded here.
-    issues = models.JSONField(default=dict)
-    summary = models.TextField(max_length=4000)
-    action_taken = models.TextField(max_length=4000, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-
-    data_classification = {
-        "created_at": INTERNAL,
-        "updated_at": INTERNAL,
-        "area": INTERNAL,
-        "site": INTERNAL,
-        "held_on": INTERNAL,
-        "women": INTERNAL,
-        "men": INTERNAL,
-        "girls": INTERNAL,
-        "boys": INTERNAL,
-        "issues": INTERNAL,
-        "summary": INTERNAL,
-        "action_taken": INTERNAL,
-        "recorded_by": PERSONAL,
-        "organisation": INTERNAL,
-    }
-
-    def __str__(self) -> str:
-        return f"meeting {self.held_on}"
-
-    @property
-    def participants(self) -> int:
-        return self.women + self.men + self.girls + self.boys
 
 
 class TicketQuerySet(models.QuerySet["Ticket"]):
@@ -382,60 +237,3 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} {self.at:%Y-%m-%d}"
-
-
-class InboundMessage(models.Model):
-    """A webhook message already taken in (provider and its message id): a replay finds it and stores nothing."""
-
-    provider = models.CharField(max_length=40)
-    message_id = models.CharField(max_length=120)
-    received_at = models.DateTimeField()
-    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-
-    data_classification = {"provider": INTERNAL, "message_id": INTERNAL, "received_at": INTERNAL, "ticket": INTERNAL}
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["provider", "message_id"], name="inbound_message_once")]
-
-    def __str__(self) -> str:
-        return f"{self.provider}:{self.message_id}"
-
-
-class RateCounter(models.Model):
-    """Requests counted per key (a keyed hash of a network address and a purpose) and hour, in the database so every
-    worker process shares one count; no third-party service is involved."""
-
-    key = models.CharField(max_length=64)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    data_classification = {"key": INTERNAL, "window_start": INTERNAL, "count": INTERNAL}
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_once_per_window")]
-
-    def __str__(self) -> str:
-        return f"{self.key[:8]} {self.window_start:%H:%M} {self.count}"
-
-
-__all__ = [
-    "AgeGroup",
-    "BoxOpening",
-    "Category",
-    "Channel",
-    "Closure",
-    "CommunityMeeting",
-    "ContactMethod",
-    "EventKind",
-    "InboundMessage",
-    "Language",
-    "RateCounter",
-    "Routing",
-    "Screening",
-    "Sex",
-    "SlaTarget",
-    "Status",
-    "Step",
-    "Ticket",
-    "TicketEvent",
-]
