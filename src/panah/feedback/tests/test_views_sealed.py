@@ -187,3 +187,21 @@ def test_sealed_list_is_only_the_focal_points_areas(focal_point: Any, make_user:
     sindh = submit(make_user("enumerator"), screening=Screening.YES, area=SINDH_DISTRICT).ticket
 
     assert sindh.reference not in login(focal_point).get("/cfm/sealed/").content.decode()
+
+
+def test_the_report_page_names_the_category_and_shows_times_like_the_rest(
+    login: Any, focal_point: Any, sealed: Ticket
+) -> None:
+    from django.utils import timezone
+
+    Ticket.objects.filter(pk=sealed.pk).update(category=Category.objects.get(code="sea"))
+    psea.sealed_record_oversight(actor=focal_point, ticket=sealed, office="oio", reference="WAAI-2026-0042")
+    reported_at = timezone.localtime(timezone.now()).strftime("%Y-%m-%d")
+
+    html = login(focal_point).get(url(sealed)).content.decode()
+
+    oversight = html.split('id="oversight"')[1].split("</section>")[0]
+    assert "Sexual exploitation or abuse" in html
+    assert reported_at in oversight
+    assert "T" not in oversight.split('class="date">')[1].split("<")[0]
+    assert "WAAI-2026-0042" in oversight

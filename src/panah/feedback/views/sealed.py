@@ -7,6 +7,7 @@ is an investigation step.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -62,6 +63,22 @@ def sealed_list(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/sealed_list.html", {"tickets": tickets, "nav_active": NAV_SEALED})
 
 
+def _dated(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with the times of its oversight reports and referrals as datetimes (stored as ISO text in JSON),
+    so the page shows them in the mission's time zone like every other time."""
+    out = dict(payload)
+    for key in ("oversight", "referrals"):
+        out[key] = [{**item, "at": _when(item.get("at"))} for item in payload.get(key, [])]
+    return out
+
+
+def _when(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
 def _page(
     request: HttpRequest, reference: str, posted: tuple[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -73,8 +90,9 @@ def _page(
     if posted is not None:
         offered[posted[0]] = posted[1]
     ctx = {
-        "view": view, "ticket": ticket, "payload": view.sealed_fields, "forms": offered, "nav_active": NAV_SEALED,
-        "offices": psea.OVERSIGHT_OFFICES, "history": selectors.ticket_history(actor=request.user, ticket=ticket),
+        "view": view, "ticket": ticket, "payload": _dated(view.sealed_fields), "forms": offered,
+        "nav_active": NAV_SEALED, "offices": psea.OVERSIGHT_OFFICES,
+        "history": selectors.ticket_history(actor=request.user, ticket=ticket),
     }  # fmt: skip
     return render(request, "feedback/sealed_ticket.html", ctx, status=status)
 
