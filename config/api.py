@@ -9,6 +9,7 @@ from panah.core.audit_api import router as audit_router
 from panah.dtm.api import router as dtm_router
 from panah.feedback.api import router as feedback_router
 from panah.feedback.api_sealed import router as feedback_sealed_router
+from panah.feedback.api_settings import router as feedback_settings_router
 from panah.geo.api import router as geo_router
 from panah.intake.api import router as intake_router
 from panah.registry.api import router as registry_router
@@ -35,3 +36,4 @@ api.add_router("/intake/", intake_router, tags=["intake"])
 api.add_router("/registry/", registry_router, tags=["registry"])
 api.add_router("/feedback/", feedback_router, tags=["feedback"])
 api.add_router("/feedback/sealed", feedback_sealed_router, tags=["feedback (sealed, PSEA only)"])
+api.add_router("/feedback/settings", feedback_settings_router, tags=["feedback"])

@@ -15,6 +15,7 @@ import pytest
 from panah.accounts import services as account_services
 from panah.core import audit
 from panah.core.roles import Role
+from panah.feedback.models import Category, Routing
 from panah.feedback.tests.factories import submit
 from panah.geo.models import Site
 
@@ -147,6 +148,15 @@ def _record(role: str, situation: str) -> int:
 FEEDBACK_BODY = {"channel": "staff", "area": "PK719", "description": "Heard at the water point."}
 
 
+# The feedback settings (taxonomy, targets, routing) are the system administrators' (of any organisation, as the role
+# is the platform's): to anyone else the surface does not exist, reads and changes alike.
+def _settings(allowed: int) -> Callable[[str, str], int]:
+    return lambda role, situation: allowed if role == "admin" else 404
+
+
+SETTINGS = "/api/feedback/settings/categories"
+
+
 ENDPOINTS = [
     Endpoint("me", "get", lambda w, s, c: "/api/accounts/me", _reference),
     Endpoint("organisations", "get", lambda w, s, c: "/api/accounts/organisations", _reference),
@@ -216,6 +226,41 @@ ENDPOINTS = [
         _sealed_ticket,
         {"text": "Told the person the report was made."},
     ),
+    Endpoint("feedback settings", "get", lambda w, s, c: SETTINGS, _settings(200)),
+    Endpoint(
+        "feedback settings category create",
+        "post",
+        lambda w, s, c: SETTINGS,
+        _settings(201),
+        {"code": "shelter", "name": "Shelter and items"},
+    ),
+    Endpoint(
+        "feedback settings category change",
+        "patch",
+        lambda w, s, c: f"{SETTINGS}/assist",
+        _settings(200),
+        {"name": "Assistance", "active": False},
+    ),
+    Endpoint(
+        "feedback settings target set",
+        "put",
+        lambda w, s, c: f"{SETTINGS}/assist/targets/triage",
+        _settings(200),
+        {"hours": 8, "working_time": False},
+    ),
+    Endpoint(
+        "feedback settings target clear", "delete", lambda w, s, c: f"{SETTINGS}/info/targets/respond", _settings(204)
+    ),
+    Endpoint(
+        "feedback settings routing set",
+        "put",
+        lambda w, s, c: f"{SETTINGS}/assist/routings/PK719",
+        _settings(200),
+        {"focal_point": "sindh-focal"},
+    ),
+    Endpoint(
+        "feedback settings routing remove", "delete", lambda w, s, c: f"{SETTINGS}/info/routings/PK719", _settings(204)
+    ),
 ]
 
 
@@ -230,6 +275,8 @@ def world(make_user, area, organisation) -> World:
         "sealed in": submit(colleague, area="PK719", screening="yes").ticket.reference,
         "sealed out": submit(colleague, area="PK222", screening="yes").ticket.reference,
     }
+    focal_point = make_user("cfm", "PK7", org=organisation, username="sindh-focal")
+    Routing.objects.create(category=Category.objects.get(code="info"), area=area("PK719"), focal_point=focal_point)
     return World(
         site_in=Site.objects.create(name="Nawabshah camp", kind="camp", admin_area=area("PK719")),
         site_out=Site.objects.create(name="Quetta settlement", kind="informal_settlement", admin_area=area("PK222")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from panah.accounts import selectors as account_selectors
 from panah.core.errors import not_found
@@ -50,6 +50,12 @@ def settings_categories(*, actor: Any) -> QuerySet[Category]:
     return rows.order_by("position", "code")  # an aggregate drops Meta.ordering
 
 
+def settings_taxonomy(*, actor: Any) -> QuerySet[Category]:
+    """Every category with its own targets and its routings (area and focal point) prefetched; administrators only."""
+    routings = Routing.objects.select_related("area", "focal_point").order_by("area__path")
+    return settings_categories(actor=actor).prefetch_related(Prefetch("routings", queryset=routings))
+
+
 def settings_category(*, actor: Any, code: str) -> Category:
     """One category by code, active or not, for its settings page; not found for those who may not configure."""
     _configurable(actor)
@@ -68,6 +74,15 @@ def settings_routings(*, actor: Any, category: Category) -> QuerySet[Routing]:
 def routing_get(*, actor: Any, category: Category, routing_id: int) -> Routing:
     _configurable(actor)
     row = visible_to(actor, Routing.objects.filter(category=category, pk=routing_id)).first()
+    if row is None:
+        raise not_found("routing")
+    return row
+
+
+def routing_in_area(*, actor: Any, category: Category, pcode: str) -> Routing:
+    """The category's routing for the area of that P-code (retired areas too, so that their routing can go)."""
+    _configurable(actor)
+    row = visible_to(actor, Routing.objects.filter(category=category, area__pcode=pcode)).first()
     if row is None:
         raise not_found("routing")
     return row
