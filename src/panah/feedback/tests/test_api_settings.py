@@ -7,6 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from panah.accounts import services as account_services
 from panah.core.models import AuditEvent
@@ -75,6 +77,24 @@ def test_the_taxonomy_lists_every_category_with_effective_targets_and_routings(c
     assert (info["name"], info["sensitive"], info["needs_response"], info["position"], info["routings"]) == (
         "Request for information", False, True, 0, [],
     )  # fmt: skip
+
+
+def test_the_taxonomy_is_read_in_a_few_queries_however_many_categories_and_routings(client, make_user, area):
+    admin = make_user("admin")
+    focal = make_user("cfm", "PK5", username="kp-focal")
+    auth = bearer(admin)
+    client.get(f"{BASE}/categories", **auth)  # a token's first use is recorded once
+
+    with CaptureQueriesContext(connection) as bare:
+        client.get(f"{BASE}/categories", **auth)
+    for code in ("info", "assist", "complaint"):
+        for pcode in ("PK5", "PK506"):
+            Routing.objects.create(category=Category.objects.get(code=code), area=area(pcode), focal_point=focal)
+    with CaptureQueriesContext(connection) as routed:
+        response = client.get(f"{BASE}/categories", **auth)
+
+    assert sum(len(c["routings"]) for c in response.json()) == 6
+    assert len(routed.captured_queries) == len(bare.captured_queries) < Category.objects.count()  # none per row
 
 
 # --- categories ---------------------------------------------------------------------------------------------------
