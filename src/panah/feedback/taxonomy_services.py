@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from panah.accounts import selectors as account_selectors
@@ -88,7 +88,13 @@ def category_create(
         if not errors and Category.objects.filter(code=data["code"]).exists():
             errors.append(FieldError("code", _("This code is already used."), "unique"))
         _refuse(errors)
-        category = Category.objects.create(**data)
+        try:
+            with transaction.atomic():
+                category = Category.objects.create(**data)
+        except IntegrityError:
+            # Another administrator added the same code between the check and the insert.
+            _refuse([FieldError("code", _("This code is already used."), "unique")])
+            raise
         changes = audit.diff(Category, {}, audit.snapshot(category, CATEGORY_FIELDS))
         audit.record(actor=actor, action=audit.Action.CREATE, obj=category, changes=changes)
     return category
@@ -163,6 +169,8 @@ def sla_target_set(*, actor: Any, category: Category, step: str, hours: int, wor
         errors.append(FieldError("hours", _("A whole number of hours from 1 to %(n)d.") % {"n": MAX_HOURS}, "range"))
     _refuse(errors)
     with transaction.atomic():
+        # The category row is the lock: two administrators setting a first target for one step take turns.
+        Category.objects.select_for_update().filter(pk=category.pk).first()
         row = SlaTarget.objects.select_for_update().filter(category=category, step=step).first()
         before = audit.snapshot(row, TARGET_FIELDS) if row else {}
         if row is None:
@@ -185,6 +193,8 @@ def sla_target_clear(*, actor: Any, category: Category, step: str) -> None:
     _check_step(step, errors)
     _refuse(errors)
     with transaction.atomic():
+        # The category row is the lock: two administrators setting a first target for one step take turns.
+        Category.objects.select_for_update().filter(pk=category.pk).first()
         row = SlaTarget.objects.select_for_update().filter(category=category, step=step).first()
         if row is None:
             return
@@ -217,6 +227,7 @@ def routing_set(*, actor: Any, category: Category, area: Any, focal_point: Any) 
         errors.append(FieldError("focal_point", message, "not_handler"))
     _refuse(errors)
     with transaction.atomic():
+        Category.objects.select_for_update().filter(pk=category.pk).first()  # one writer per category at a time
         row = Routing.objects.select_for_update().filter(category=category, area=area).first()
         before = {"focal_point": row.focal_point_id} if row else {}
         if row is None:

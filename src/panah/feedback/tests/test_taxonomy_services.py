@@ -290,3 +290,19 @@ def test_a_sensitive_category_is_never_routed(make_user, area):
 
     assert (error.status, _fields(error)) == (422, ["category"])
     assert Routing.objects.count() == 0
+
+
+def test_a_code_taken_between_the_check_and_the_insert_is_a_field_error(make_user, monkeypatch):
+    from django.db.models import QuerySet
+
+    admin = make_user("admin")
+    svc.category_create(actor=admin, code="wash", name="Water")
+    # The other administrator's insert lands after this one's check: the check sees no such code.
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+
+    with pytest.raises(ApplicationError) as caught:
+        svc.category_create(actor=admin, code="wash", name="Water again")
+
+    assert [(e.field, e.code) for e in caught.value.errors] == [("code", "unique")]
+    assert Category.objects.filter(code="wash").count() == 1
+    assert Category.objects.get(code="wash").name == "Water"
