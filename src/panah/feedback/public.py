@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy
 from panah.core import audit, context
 from panah.core.errors import ApplicationError, FieldError, invalid
 from panah.feedback import services
-from panah.feedback.choices import Channel, ContactMethod, Language, Status
+from panah.feedback.choices import Channel, ContactMethod, Language, Screening, Status
 from panah.feedback.inputs import TicketInput
 from panah.feedback.models import InboundMessage, RateCounter, Ticket
 from panah.geo.models import AdminArea
@@ -320,6 +320,9 @@ def webhook_intake(*, provider: str, body: bytes) -> WebhookAnswer:
         contact_method=PROVIDERS[provider],
         contact_detail=message["from"],
         consent_contact=True,  # the person wrote in from this number
+        # A gateway with a menu (IVR, an SMS keyword) may have asked the screening question; the word screen
+        # applies either way.
+        screening=str(message.get("screening") or Screening.NO),
         received_at=min(message["received_at"], timezone.now()),  # a gateway clock a little ahead is no error
     )
     try:
@@ -351,7 +354,7 @@ def _parse(body: bytes) -> dict[str, Any]:
     ]
     errors += [
         FieldError(name, "A string, when given.")
-        for name in ("language", "area")
+        for name in ("language", "area", "screening")
         if message.get(name) is not None and not isinstance(message[name], str)
     ]
     if not errors and len(message["message_id"]) > 120:

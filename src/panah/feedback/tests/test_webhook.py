@@ -229,3 +229,22 @@ def test_get_is_not_allowed(client: Client) -> None:
     response = client.get(reverse("feedback_public:webhook", args=["sms"]))
 
     assert response.status_code == 405
+
+
+def test_screening_answer_from_a_gateway_menu_seals_the_report(client: Client) -> None:
+    response = post(client, message(screening="yes", text="I want to report something about a worker."))
+
+    ticket = Ticket.objects.get()
+    assert response.status_code == 201
+    assert ticket.sealed
+    assert ticket.status == Status.SEALED
+    assert ticket.description == ""
+    assert "worker" not in response.json()["reply"]
+
+
+def test_unknown_screening_answer_is_refused_naming_it(client: Client) -> None:
+    response = post(client, message(screening="maybe"))
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["screening"]
+    assert nothing_stored()
